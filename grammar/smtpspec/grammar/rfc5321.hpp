@@ -1,0 +1,245 @@
+// RFC 5321 §4.1.1–§4.1.3: commands, paths, mailboxes, domains and address literals.
+// Rule names are the ABNF names with "-" turned into "_". Each rule cites its section and
+// carries `name` (the ABNF name, reported as "expected" in errors).
+//
+// The grammar is structural. Constraints that the RFC states in prose or ABNF comments (Snum
+// <= 255, the IPv6 group counts, the §4.5.3.1 size limits, Standardized-tag registration) are
+// checked on the parsed value by src/address.cpp, so an error can name the exact limit.
+// No must<>/raise: the core builds without exceptions (WASM).
+#pragma once
+#include "smtpspec/grammar/rfc5234.hpp"
+
+namespace smtpspec::grammar::rfc5321 {
+namespace pegtl = tao::pegtl;
+using namespace rfc5234;
+
+// §4.1.2  Let-dig = ALPHA / DIGIT
+struct Let_dig : pegtl::ascii::alnum { static constexpr const char* name = "Let-dig"; };
+// §4.1.2  Ldh-str = *( ALPHA / DIGIT / "-" ) Let-dig
+// (PEG form: hyphens only where a Let-dig follows, so the last octet is a Let-dig.)
+struct Ldh_str : pegtl::plus<pegtl::star<pegtl::one<'-'>>, Let_dig> {
+  static constexpr const char* name = "Ldh-str";
+};
+// §4.1.2  sub-domain = Let-dig [Ldh-str]
+struct sub_domain : pegtl::seq<Let_dig, pegtl::opt<Ldh_str>> {
+  static constexpr const char* name = "sub-domain";
+};
+// §4.1.2  Domain = sub-domain *("." sub-domain)
+struct Domain : pegtl::seq<sub_domain, pegtl::star<pegtl::one<'.'>, sub_domain>> {
+  static constexpr const char* name = "Domain";
+};
+
+// §4.1.3  Snum = 1*3DIGIT  ; 0 through 255 (checked on the value)
+struct Snum : pegtl::rep_min_max<1, 3, DIGIT> { static constexpr const char* name = "Snum"; };
+// §4.1.3  IPv4-address-literal = Snum 3("." Snum)
+struct IPv4_address_literal : pegtl::seq<Snum, pegtl::rep<3, pegtl::one<'.'>, Snum>> {
+  static constexpr const char* name = "IPv4-address-literal";
+};
+// §4.1.3  IPv6-hex = 1*4HEXDIG
+struct IPv6_hex : pegtl::rep_min_max<1, 4, HEXDIG> { static constexpr const char* name = "IPv6-hex"; };
+struct colon_hex : pegtl::seq<pegtl::one<':'>, IPv6_hex> {};
+struct double_colon : pegtl::string<':', ':'> { static constexpr const char* name = "\"::\""; };
+// §4.1.3  IPv6-full = IPv6-hex 7(":" IPv6-hex)
+struct IPv6_full : pegtl::seq<IPv6_hex, pegtl::rep<7, colon_hex>> {
+  static constexpr const char* name = "IPv6-full";
+};
+// §4.1.3  IPv6-comp = [IPv6-hex *5(":" IPv6-hex)] "::" [IPv6-hex *5(":" IPv6-hex)]
+//   ; no more than 6 groups in addition to "::" (checked on the value)
+struct IPv6_comp
+    : pegtl::seq<pegtl::opt<IPv6_hex, pegtl::rep_max<5, colon_hex>>, double_colon,
+                 pegtl::opt<IPv6_hex, pegtl::rep_max<5, colon_hex>>> {
+  static constexpr const char* name = "IPv6-comp";
+};
+// §4.1.3  IPv6v4-full = IPv6-hex 5(":" IPv6-hex) ":" IPv4-address-literal
+struct IPv6v4_full
+    : pegtl::seq<IPv6_hex, pegtl::rep<5, colon_hex>, pegtl::one<':'>, IPv4_address_literal> {
+  static constexpr const char* name = "IPv6v4-full";
+};
+// §4.1.3  IPv6v4-comp = [IPv6-hex *3(":" IPv6-hex)] "::" [IPv6-hex *3(":" IPv6-hex) ":"]
+//                       IPv4-address-literal  ; no more than 4 groups besides "::" and IPv4
+// (PEG form of the second option: up to 4 of IPv6-hex ":", so the IPv4 part is not eaten.)
+struct IPv6v4_comp
+    : pegtl::seq<pegtl::opt<IPv6_hex, pegtl::rep_max<3, colon_hex>>, double_colon,
+                 pegtl::rep_max<4, IPv6_hex, pegtl::one<':'>>, IPv4_address_literal> {
+  static constexpr const char* name = "IPv6v4-comp";
+};
+struct close_bracket_ahead : pegtl::at<pegtl::one<']'>> { static constexpr const char* name = "\"]\""; };
+// §4.1.3  IPv6-addr = IPv6-full / IPv6-comp / IPv6v4-full / IPv6v4-comp
+// (Each alternative must reach the closing "]"; the v4 forms are tried before the pure forms
+// they share a prefix with.)
+struct IPv6_addr : pegtl::sor<pegtl::seq<IPv6v4_full, close_bracket_ahead>,
+                              pegtl::seq<IPv6_full, close_bracket_ahead>,
+                              pegtl::seq<IPv6v4_comp, close_bracket_ahead>,
+                              pegtl::seq<IPv6_comp, close_bracket_ahead>> {
+  static constexpr const char* name = "IPv6-addr";
+};
+struct IPv6_tag : pegtl::istring<'I', 'P', 'v', '6', ':'> { static constexpr const char* name = "\"IPv6:\""; };
+// §4.1.3  IPv6-address-literal = "IPv6:" IPv6-addr
+struct IPv6_address_literal : pegtl::seq<IPv6_tag, IPv6_addr> {
+  static constexpr const char* name = "IPv6-address-literal";
+};
+// §4.1.3  dcontent = %d33-90 / %d94-126
+struct dcontent : pegtl::sor<pegtl::range<33, 90>, pegtl::range<94, 126>> {
+  static constexpr const char* name = "dcontent";
+};
+// §4.1.3  Standardized-tag = Ldh-str  ; MUST be registered with IANA (checked on the value)
+struct Standardized_tag : Ldh_str { static constexpr const char* name = "Standardized-tag"; };
+// §4.1.3  General-address-literal = Standardized-tag ":" 1*dcontent
+// The tag "IPv6" has its own syntax above: an IPv6 literal that fails it is not a general one.
+struct General_address_literal
+    : pegtl::seq<pegtl::not_at<IPv6_tag>, Standardized_tag, pegtl::one<':'>, pegtl::plus<dcontent>> {
+  static constexpr const char* name = "General-address-literal";
+};
+// §4.1.2  address-literal = "[" ( IPv4-address-literal / IPv6-address-literal /
+//                                 General-address-literal ) "]"
+struct address_literal
+    : pegtl::seq<pegtl::one<'['>,
+                 pegtl::sor<pegtl::seq<IPv4_address_literal, close_bracket_ahead>,
+                            IPv6_address_literal, General_address_literal>,
+                 pegtl::one<']'>> {
+  static constexpr const char* name = "address-literal";
+};
+
+// RFC 5322 §3.2.3  atext = ALPHA / DIGIT / "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" /
+//                          "/" / "=" / "?" / "^" / "_" / "`" / "{" / "|" / "}" / "~"
+struct atext : pegtl::sor<pegtl::ascii::alnum,
+                          pegtl::one<'!', '#', '$', '%', '&', '\'', '*', '+', '-', '/', '=', '?',
+                                     '^', '_', '`', '{', '|', '}', '~'>> {
+  static constexpr const char* name = "atext";
+};
+// §4.1.2  Atom = 1*atext
+struct Atom : pegtl::plus<atext> { static constexpr const char* name = "Atom"; };
+// §4.1.2  Dot-string = Atom *("." Atom)
+struct Dot_string : pegtl::seq<Atom, pegtl::star<pegtl::one<'.'>, Atom>> {
+  static constexpr const char* name = "Dot-string";
+};
+// §4.1.2  qtextSMTP = %d32-33 / %d35-91 / %d93-126
+struct qtextSMTP : pegtl::sor<pegtl::range<32, 33>, pegtl::range<35, 91>, pegtl::range<93, 126>> {
+  static constexpr const char* name = "qtextSMTP";
+};
+// §4.1.2  quoted-pairSMTP = %d92 %d32-126
+struct quoted_pairSMTP : pegtl::seq<pegtl::one<'\\'>, pegtl::range<32, 126>> {
+  static constexpr const char* name = "quoted-pairSMTP";
+};
+// §4.1.2  QcontentSMTP = qtextSMTP / quoted-pairSMTP
+struct QcontentSMTP : pegtl::sor<qtextSMTP, quoted_pairSMTP> {};
+// §4.1.2  Quoted-string = DQUOTE *QcontentSMTP DQUOTE
+struct Quoted_string : pegtl::seq<DQUOTE, pegtl::star<QcontentSMTP>, DQUOTE> {
+  static constexpr const char* name = "Quoted-string";
+};
+// §4.1.2  Local-part = Dot-string / Quoted-string
+struct Local_part : pegtl::sor<Dot_string, Quoted_string> {
+  static constexpr const char* name = "Local-part";
+};
+struct at_sign : pegtl::one<'@'> { static constexpr const char* name = "\"@\""; };
+// §4.1.2  Mailbox = Local-part "@" ( Domain / address-literal )
+struct Mailbox_domain : pegtl::sor<address_literal, Domain> {};
+struct Mailbox : pegtl::seq<Local_part, at_sign, Mailbox_domain> {
+  static constexpr const char* name = "Mailbox";
+};
+// §4.1.2  At-domain = "@" Domain
+struct At_domain : pegtl::seq<at_sign, Domain> { static constexpr const char* name = "At-domain"; };
+// §4.1.2  A-d-l = At-domain *( "," At-domain )  ; MUST be accepted, SHOULD be ignored
+struct A_d_l : pegtl::seq<At_domain, pegtl::star<pegtl::one<','>, At_domain>> {
+  static constexpr const char* name = "A-d-l";
+};
+struct open_angle : pegtl::one<'<'> { static constexpr const char* name = "\"<\""; };
+struct close_angle : pegtl::one<'>'> { static constexpr const char* name = "\">\""; };
+struct adl_colon : pegtl::one<':'> { static constexpr const char* name = "\":\""; };
+// §4.1.2  Path = "<" [ A-d-l ":" ] Mailbox ">"
+struct Path : pegtl::seq<open_angle, pegtl::opt<A_d_l, adl_colon>, Mailbox, close_angle> {
+  static constexpr const char* name = "Path";
+};
+// §4.1.2  "<>" (the null Reverse-path)
+struct null_path : pegtl::string<'<', '>'> { static constexpr const char* name = "\"<>\""; };
+// §4.1.1.3  "<Postmaster>" (case-insensitive, Forward-path only)
+struct postmaster_path : pegtl::istring<'<', 'P', 'o', 's', 't', 'm', 'a', 's', 't', 'e', 'r', '>'> {
+  static constexpr const char* name = "\"<Postmaster>\"";
+};
+// §4.1.2  Reverse-path = Path / "<>"
+struct Reverse_path : pegtl::sor<null_path, Path> { static constexpr const char* name = "Reverse-path"; };
+// §4.1.2  Forward-path = Path
+struct Forward_path : Path { static constexpr const char* name = "Forward-path"; };
+// Any path form: what parse_path and the MAIL/RCPT arguments accept before the role check
+// (so "<>" in RCPT gets its own error rather than a generic one).
+struct any_path : pegtl::sor<null_path, postmaster_path, Path> {
+  static constexpr const char* name = "Path";
+};
+
+// §4.1.2  esmtp-keyword = (ALPHA / DIGIT) *(ALPHA / DIGIT / "-")
+struct esmtp_keyword : pegtl::seq<pegtl::ascii::alnum, pegtl::star<pegtl::sor<pegtl::ascii::alnum, pegtl::one<'-'>>>> {
+  static constexpr const char* name = "esmtp-keyword";
+};
+// §4.1.2  esmtp-value = 1*(%d33-60 / %d62-126)
+struct esmtp_value : pegtl::plus<pegtl::sor<pegtl::range<33, 60>, pegtl::range<62, 126>>> {
+  static constexpr const char* name = "esmtp-value";
+};
+// §4.1.2  esmtp-param = esmtp-keyword ["=" esmtp-value]
+struct esmtp_param : pegtl::seq<esmtp_keyword, pegtl::opt<pegtl::one<'='>, esmtp_value>> {
+  static constexpr const char* name = "esmtp-param";
+};
+// §4.1.2  Mail-parameters = esmtp-param *(SP esmtp-param)   (Rcpt-parameters alike)
+struct Mail_parameters : pegtl::seq<esmtp_param, pegtl::star<SP, esmtp_param>> {
+  static constexpr const char* name = "Mail-parameters";
+};
+struct Rcpt_parameters : Mail_parameters { static constexpr const char* name = "Rcpt-parameters"; };
+
+// §4.1.2  String = Atom / Quoted-string
+struct String : pegtl::sor<Atom, Quoted_string> { static constexpr const char* name = "String"; };
+
+// Verbs (§4.1.1; ABNF strings are case-insensitive).
+struct EHLO : pegtl::istring<'E', 'H', 'L', 'O'> {};
+struct HELO : pegtl::istring<'H', 'E', 'L', 'O'> {};
+struct MAIL_FROM : pegtl::istring<'M', 'A', 'I', 'L', ' ', 'F', 'R', 'O', 'M', ':'> {
+  static constexpr const char* name = "\"MAIL FROM:\"";
+};
+struct RCPT_TO : pegtl::istring<'R', 'C', 'P', 'T', ' ', 'T', 'O', ':'> {
+  static constexpr const char* name = "\"RCPT TO:\"";
+};
+struct DATA : pegtl::istring<'D', 'A', 'T', 'A'> {};
+struct RSET : pegtl::istring<'R', 'S', 'E', 'T'> {};
+struct VRFY : pegtl::istring<'V', 'R', 'F', 'Y'> {};
+struct EXPN : pegtl::istring<'E', 'X', 'P', 'N'> {};
+struct HELP : pegtl::istring<'H', 'E', 'L', 'P'> {};
+struct NOOP : pegtl::istring<'N', 'O', 'O', 'P'> {};
+struct QUIT : pegtl::istring<'Q', 'U', 'I', 'T'> {};
+
+// The argument slots, named so actions can capture them.
+struct ehlo_domain : pegtl::sor<Domain, address_literal> {
+  static constexpr const char* name = "Domain or address-literal";
+};
+struct helo_domain : Domain { static constexpr const char* name = "Domain"; };
+struct mail_path : any_path { static constexpr const char* name = "Reverse-path"; };
+struct rcpt_path : any_path { static constexpr const char* name = "Forward-path"; };
+struct mail_params : Mail_parameters {};
+struct rcpt_params : Rcpt_parameters {};
+struct string_arg : String {};
+
+// The end of a command: CRLF, or the end of the input when the caller removed it.
+struct line_end : pegtl::sor<CRLF, pegtl::eof> { static constexpr const char* name = "CRLF"; };
+
+// §4.1.1.1  ehlo = "EHLO" SP ( Domain / address-literal ) CRLF
+struct ehlo : pegtl::seq<EHLO, SP, ehlo_domain, line_end> {};
+// §4.1.1.1  helo = "HELO" SP Domain CRLF
+struct helo : pegtl::seq<HELO, SP, helo_domain, line_end> {};
+// §4.1.1.2  mail = "MAIL FROM:" Reverse-path [SP Mail-parameters] CRLF
+struct mail : pegtl::seq<MAIL_FROM, mail_path, pegtl::opt<SP, mail_params>, line_end> {};
+// §4.1.1.3  rcpt = "RCPT TO:" ( "<Postmaster@" Domain ">" / "<Postmaster>" / Forward-path )
+//                  [SP Rcpt-parameters] CRLF
+struct rcpt : pegtl::seq<RCPT_TO, rcpt_path, pegtl::opt<SP, rcpt_params>, line_end> {};
+// §4.1.1.4  data = "DATA" CRLF
+struct data : pegtl::seq<DATA, line_end> {};
+// §4.1.1.5  rset = "RSET" CRLF
+struct rset : pegtl::seq<RSET, line_end> {};
+// §4.1.1.6  vrfy = "VRFY" SP String CRLF
+struct vrfy : pegtl::seq<VRFY, SP, string_arg, line_end> {};
+// §4.1.1.7  expn = "EXPN" SP String CRLF
+struct expn : pegtl::seq<EXPN, SP, string_arg, line_end> {};
+// §4.1.1.8  help = "HELP" [ SP String ] CRLF
+struct help : pegtl::seq<HELP, pegtl::opt<SP, string_arg>, line_end> {};
+// §4.1.1.9  noop = "NOOP" [ SP String ] CRLF
+struct noop : pegtl::seq<NOOP, pegtl::opt<SP, string_arg>, line_end> {};
+// §4.1.1.10 quit = "QUIT" CRLF
+struct quit : pegtl::seq<QUIT, line_end> {};
+
+}  // namespace smtpspec::grammar::rfc5321

@@ -1,0 +1,8 @@
+// smtpspec — umbrella header.
+#pragma once
+#include "smtpspec/address.hpp"
+#include "smtpspec/command.hpp"
+#include "smtpspec/json.hpp"
+#include "smtpspec/options.hpp"
+#include "smtpspec/result.hpp"
+#include "smtpspec/version.hpp"

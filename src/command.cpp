@@ -1,0 +1,246 @@
+// parse_command: line framing, verb dispatch, the command grammars, and error attribution.
+#include <algorithm>
+#include <array>
+
+#include "parse_common.hpp"
+
+namespace smtpspec {
+namespace {
+using namespace detail;
+namespace r4954 = grammar::rfc4954;
+namespace r3030 = grammar::rfc3030;
+namespace r3207 = grammar::rfc3207;
+namespace r2033 = grammar::rfc2033;
+
+enum class arg : unsigned char { none, optional, required };
+
+struct verb_row {
+  verb v;
+  std::string_view name;
+  arg argument;
+};
+// The verbs smtpspec knows, in enum order.
+constexpr std::array<verb_row, 15> verbs{{
+    {verb::ehlo, "EHLO", arg::required},   {verb::helo, "HELO", arg::required},
+    {verb::lhlo, "LHLO", arg::required},   {verb::mail, "MAIL", arg::required},
+    {verb::rcpt, "RCPT", arg::required},   {verb::data, "DATA", arg::none},
+    {verb::rset, "RSET", arg::none},       {verb::vrfy, "VRFY", arg::required},
+    {verb::expn, "EXPN", arg::required},   {verb::help, "HELP", arg::optional},
+    {verb::noop, "NOOP", arg::optional},   {verb::quit, "QUIT", arg::none},
+    {verb::starttls, "STARTTLS", arg::none}, {verb::auth, "AUTH", arg::required},
+    {verb::bdat, "BDAT", arg::required},
+}};
+constexpr std::array<verb, 15> verb_list{verb::ehlo, verb::helo, verb::lhlo, verb::mail, verb::rcpt,
+                                         verb::data, verb::rset, verb::vrfy, verb::expn, verb::help,
+                                         verb::noop, verb::quit, verb::starttls, verb::auth, verb::bdat};
+
+const verb_row* find_verb(std::string_view word) noexcept {
+  for (const auto& row : verbs) {
+    if (row.name.size() != word.size()) continue;
+    bool eq = true;
+    for (std::size_t i = 0; i < word.size() && eq; ++i) eq = (word[i] & ~0x20) == row.name[i];
+    if (eq) return &row;
+  }
+  return nullptr;
+}
+
+template <typename Strict, typename Lenient>
+bool run_match(std::string_view content, state& st) {
+  return st.opts->profile == profile::lenient ? match_all<Lenient>(content, st) : match_all<Strict>(content, st);
+}
+template <typename Strict, typename Lenient>
+void run_track(std::string_view content, state& st) {
+  if (st.opts->profile == profile::lenient) {
+    track_failure<Lenient>(content, st);
+  } else {
+    track_failure<Strict>(content, st);
+  }
+}
+
+// Calls f.template operator()<Strict, Lenient>() for the verb's rules.
+template <typename F>
+auto with_rules(verb v, F&& f) {
+  switch (v) {
+    case verb::ehlo: return f.template operator()<g::ehlo, gl::ehlo>();
+    case verb::helo: return f.template operator()<g::helo, gl::helo>();
+    case verb::lhlo: return f.template operator()<r2033::lhlo, gl::lhlo>();
+    case verb::mail: return f.template operator()<g::mail, gl::mail_cmd>();
+    case verb::rcpt: return f.template operator()<g::rcpt, gl::rcpt_cmd>();
+    case verb::data: return f.template operator()<g::data, gl::data>();
+    case verb::rset: return f.template operator()<g::rset, gl::rset>();
+    case verb::vrfy: return f.template operator()<g::vrfy, gl::vrfy>();
+    case verb::expn: return f.template operator()<g::expn, gl::expn>();
+    case verb::help: return f.template operator()<g::help, gl::help>();
+    case verb::noop: return f.template operator()<g::noop, gl::noop>();
+    case verb::quit: return f.template operator()<g::quit, gl::quit>();
+    case verb::starttls: return f.template operator()<r3207::starttls, gl::starttls>();
+    case verb::auth: return f.template operator()<r4954::auth, gl::auth>();
+    case verb::bdat: return f.template operator()<r3030::bdat_cmd, gl::bdat>();
+  }
+  return f.template operator()<g::quit, gl::quit>();
+}
+
+bool is_address_error(error_code c) noexcept {
+  switch (c) {
+    case error_code::local_part_too_long:
+    case error_code::domain_too_long:
+    case error_code::label_too_long:
+    case error_code::path_too_long:
+    case error_code::snum_out_of_range:
+    case error_code::ipv6_too_many_groups:
+    case error_code::invalid_ipv6_literal:
+    case error_code::unregistered_address_literal_tag:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// A bad address in MAIL is the sender's (X.1.7), in RCPT the recipient's (X.1.3).
+void refine_reply(error& e, verb v) {
+  if (v != verb::mail && v != verb::rcpt) return;
+  if (!is_address_error(e.code)) return;
+  const bool is501 = e.reply.substr(0, 3) == "501";
+  if (v == verb::mail) e.reply = is501 ? "501 5.1.7" : "553 5.1.7";
+  else e.reply = is501 ? "501 5.1.3" : "553 5.1.3";
+}
+
+}  // namespace
+
+namespace {
+result<command> parse_impl(std::string_view line, const parse_options& o, int& hint) {
+  diagnostics pre;
+  if (line.empty()) return make_error(error_code::empty_input, 0);
+  // Framing: CRLF, or nothing (the caller removed it). A lone LF is a bare LF (§2.3.8).
+  std::string_view content = line;
+  if (content.size() >= 2 && content.substr(content.size() - 2) == "\r\n") {
+    content.remove_suffix(2);
+  } else if (content.back() == '\n') {
+    if (o.profile == profile::strict) return make_error(error_code::bare_lf, line.size() - 1);
+    pre.push_back({diagnostic_id::bare_lf_line_ending, line.size() - 1});
+    content.remove_suffix(1);
+  }
+  if (content.empty()) return make_error(error_code::empty_input, 0);
+  // §4.5.3.1.4: 512 octets including CRLF; decided before any parsing (bounded work).
+  if (content.size() + 2 > o.limits.command_line) {
+    return make_error(error_code::line_too_long, o.limits.command_line >= 2 ? o.limits.command_line - 2 : 0);
+  }
+
+  std::size_t word_end = 0;
+  while (word_end < content.size() && ((content[word_end] | 0x20) >= 'a' && (content[word_end] | 0x20) <= 'z')) ++word_end;
+  const verb_row* row = find_verb(content.substr(0, word_end));
+  if (row == nullptr) {
+    const std::size_t bad = first_forbidden_octet(content.substr(0, word_end + 1));
+    if (bad != std::string_view::npos) {
+      return make_error(forbidden_octet_code(static_cast<unsigned char>(content[bad])), bad);
+    }
+    return make_error(error_code::unrecognized_command, 0, "a command verb");
+  }
+
+  hint = static_cast<int>(row->v);
+  command cmd;
+  cmd.verb = row->v;
+  cmd.verb_text = content.substr(0, word_end);
+  state st;
+  st.base = line.data();
+  st.opts = &o;
+  st.cmd = &cmd;
+
+  const bool matched = with_rules(row->v, [&]<typename S, typename L>() { return run_match<S, L>(content, st); });
+  if (matched) {
+    if (st.chunk_overflow != std::string_view::npos) {
+      return result<command>(make_error(error_code::chunk_size_overflow, st.chunk_overflow), std::move(pre));
+    }
+    if (row->v == verb::mail || row->v == verb::rcpt) {
+      classify_postmaster(cmd.path);
+      if (row->v == verb::rcpt && cmd.path.kind == path_kind::null) {
+        return make_error(error_code::null_path_not_allowed, st.off(cmd.path.text.data()));
+      }
+      if (row->v == verb::mail && cmd.path.kind == path_kind::postmaster) {
+        return make_error(error_code::postmaster_not_allowed, st.off(cmd.path.text.data()));
+      }
+      error err;
+      if (!check_path(cmd.path, o, st.base, err)) {
+        refine_reply(err, row->v);
+        return err;
+      }
+      value_notes(cmd.path, st);
+      // Duplicate keywords (case-insensitive): an error in strict, a diagnostic in lenient.
+      for (std::size_t i = 1; i < cmd.params.size(); ++i) {
+        for (std::size_t j = 0; j < i; ++j) {
+          const auto a = cmd.params[i].keyword, b = cmd.params[j].keyword;
+          const bool same = a.size() == b.size() &&
+                            std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return (x | 0x20) == (y | 0x20); });
+          if (!same) continue;
+          if (o.profile == profile::strict) return make_error(error_code::duplicate_parameter, st.off(a.data()));
+          st.diag(diagnostic_id::duplicate_parameter, a.data());
+          break;
+        }
+      }
+    } else if (row->v == verb::ehlo || row->v == verb::helo || row->v == verb::lhlo) {
+      error err;
+      const bool invalid_text = std::any_of(st.diags.begin(), st.diags.end(), [](const diagnostic& d) {
+        return d.id == diagnostic_id::invalid_helo_domain;
+      });
+      if (!invalid_text && !check_domain(cmd.domain, o, st.base, err)) return err;
+      if (!invalid_text) value_notes(cmd.domain, st);
+    }
+    st.diags.insert(st.diags.end(), pre.begin(), pre.end());
+    std::sort(st.diags.begin(), st.diags.end(),
+              [](const diagnostic& a, const diagnostic& b) { return a.offset < b.offset; });
+    return result<command>(std::move(cmd), std::move(st.diags));
+  }
+
+  // The error pass, then attribute the failure to the part of the command it is in.
+  cmd = command{};
+  cmd.verb = row->v;
+  cmd.verb_text = content.substr(0, word_end);
+  st.path_seen = false;
+  st.path_start = 0;
+  with_rules(row->v, [&]<typename S, typename L>() { run_track<S, L>(content, st); return true; });
+  const std::size_t pos = st.max_pos;
+  const std::size_t bad = first_forbidden_octet(content);
+  error e;
+  if (bad != std::string_view::npos && pos >= bad) {
+    e = make_error(forbidden_octet_code(static_cast<unsigned char>(content[bad])), bad);
+    refine_reply(e, row->v);
+    if (e.code == error_code::non_ascii && row->v != verb::mail && row->v != verb::rcpt) e.reply = "500 5.5.2";
+  } else if (row->argument == arg::required && content.size() == word_end) {
+    e = make_error(error_code::missing_argument, word_end, st.expected_text());
+  } else if (row->argument == arg::none && pos == word_end && content.size() > word_end) {
+    e = make_error(error_code::unexpected_argument, word_end, st.expected_text());
+  } else if ((row->v == verb::mail || row->v == verb::rcpt) && st.path_start != 0 && pos >= st.path_start &&
+             !st.path_seen) {
+    e = syntax_failure(content, st, row->v == verb::mail ? error_code::bad_sender_syntax
+                                                                   : error_code::bad_recipient_syntax);
+    refine_reply(e, row->v);
+  } else if ((row->v == verb::mail || row->v == verb::rcpt) && st.path_seen &&
+             pos > st.off(cmd.path.text.data()) + cmd.path.text.size() + 1) {
+    e = make_error(error_code::invalid_parameter, pos, st.expected_text());
+  } else if (row->v == verb::auth && pos >= word_end + 1 && cmd.mechanism.empty()) {
+    e = make_error(error_code::invalid_mechanism, pos, st.expected_text());
+  } else if (row->v == verb::auth && !cmd.mechanism.empty() &&
+             pos > st.off(cmd.mechanism.data()) + cmd.mechanism.size()) {
+    e = make_error(error_code::invalid_initial_response, pos, st.expected_text());
+  } else if (row->v == verb::auth && !cmd.mechanism.empty() &&
+             pos == st.off(cmd.mechanism.data()) + cmd.mechanism.size() &&
+             pos < content.size() && content[pos] != ' ') {
+    e = make_error(error_code::invalid_mechanism, st.off(cmd.mechanism.data()), st.expected_text());
+  } else {
+    e = syntax_failure(content, st, error_code::syntax_error);
+  }
+  return result<command>(std::move(e));
+}
+}  // namespace
+
+result<command> parse_command(std::string_view line, const parse_options& o) noexcept {
+  int hint = -1;
+  auto r = parse_impl(line, o, hint);
+  r.with_hint(hint);
+  return r;
+}
+
+std::string_view to_string(verb v) noexcept { return verbs[static_cast<std::size_t>(v)].name; }
+std::span<const verb> all_verbs() noexcept { return verb_list; }
+
+}  // namespace smtpspec

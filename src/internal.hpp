@@ -1,0 +1,124 @@
+// Internal: the parse state shared by the grammar actions, the error-tracking control, and
+// the value checks that the ABNF states in prose. Not installed.
+#pragma once
+#include <array>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <tao/pegtl.hpp>
+
+#include "smtpspec/command.hpp"
+
+namespace smtpspec::detail {
+namespace pegtl = tao::pegtl;
+
+// Everything a parse records. Actions write views into the caller's input.
+struct state {
+  const char* base = nullptr;
+  const parse_options* opts = nullptr;
+
+  // address captures (the latest one wins; actions run inner-first)
+  domain dom;
+  domain_kind lit_kind = domain_kind::ipv4;
+  std::string_view lit_tag, lit_addr;
+  std::string_view local;
+  mailbox mbox;
+  std::vector<domain> route;
+  path pth;
+  bool path_seen = false;
+  bool postmaster_form = false;
+  bool bare_path = false;
+
+  // command captures
+  command* cmd = nullptr;
+  std::size_t path_start = 0;  // where the MAIL/RCPT path begins
+  std::size_t chunk_overflow = std::string_view::npos;  // offset of a too-large chunk-size
+
+  diagnostics diags;
+
+  // furthest-failure tracking (error pass only)
+  struct expectation { const char* name; std::size_t seq; };
+  bool tracking = false;
+  std::size_t max_pos = 0;
+  bool any_failure = false;
+  std::vector<expectation> expected;
+  std::size_t seq = 0;
+  std::array<std::size_t, 256> seq_stack{};
+  std::array<std::size_t, 256> pos_stack{};
+  std::size_t depth = 0;
+
+  [[nodiscard]] std::size_t off(const char* p) const noexcept { return static_cast<std::size_t>(p - base); }
+  void diag(diagnostic_id id, const char* at) { diags.push_back({id, off(at)}); }
+  [[nodiscard]] std::size_t diag_mark() const noexcept { return diags.size(); }
+  void diag_rollback(std::size_t m) { diags.resize(m); }
+  [[nodiscard]] std::string expected_text() const;
+};
+
+struct eof_rule : pegtl::eof { static constexpr const char* name = "end of input"; };
+
+template <class Rule>
+concept named_rule = requires { Rule::name; };
+
+// The error pass: remembers, at the furthest position any named rule failed, the outermost named
+// rules that failed there (so "a@" expects "Domain or address-literal", not "ALPHA").
+template <typename Rule>
+struct tracking_control : pegtl::normal<Rule> {
+  template <typename Input, typename... States>
+  static void start(const Input& in, state& st, States&&... /*unused*/) noexcept {
+    if (st.depth < st.seq_stack.size()) {
+      st.seq_stack[st.depth] = st.seq;
+      st.pos_stack[st.depth] = st.off(in.current());
+    }
+    ++st.depth;
+  }
+  template <typename Input, typename... States>
+  static void success(const Input& /*in*/, state& st, States&&... /*unused*/) noexcept {
+    --st.depth;
+  }
+  template <typename Input, typename... States>
+  static void failure(const Input& in, state& st, States&&... /*unused*/) {
+    --st.depth;
+    if constexpr (named_rule<Rule>) {
+      // The position where the rule started (PEGTL may rewind only after this call).
+      const std::size_t p = st.depth < st.pos_stack.size() ? st.pos_stack[st.depth] : st.off(in.current());
+      if (!st.any_failure || p > st.max_pos) {
+        st.any_failure = true;
+        st.max_pos = p;
+        st.expected.clear();
+      } else if (p < st.max_pos) {
+        return;
+      }
+      // Replace what this rule's own descendants recorded here by the rule itself.
+      const std::size_t since = st.depth < st.seq_stack.size() ? st.seq_stack[st.depth] : 0;
+      std::erase_if(st.expected, [&](const state::expectation& e) { return e.seq >= since; });
+      st.expected.push_back({Rule::name, st.seq++});
+    }
+  }
+};
+
+// Value checks the ABNF leaves to prose (§4.1.3, §4.5.3.1). Return false and fill `err`.
+bool check_domain(const domain& d, const parse_options& o, const char* base, error& err);
+bool check_mailbox(const mailbox& m, const parse_options& o, const char* base, error& err);
+bool check_path(const path& p, const parse_options& o, const char* base, error& err);
+
+error make_error(error_code c, std::size_t offset, std::string expected = {});
+// The first octet that no SMTP grammar accepts in a command line, or npos.
+std::size_t first_forbidden_octet(std::string_view s) noexcept;
+// The error for a forbidden octet (NUL, CR, LF, 8-bit).
+error_code forbidden_octet_code(unsigned char c) noexcept;
+
+bool check_value(const domain& d, const parse_options& o, const char* base, error& err);
+bool check_value(const mailbox& m, const parse_options& o, const char* base, error& err);
+bool check_value(const path& p, const parse_options& o, const char* base, error& err);
+// Info diagnostics about a parsed value (source route, quoted local part, literal tags).
+void value_notes(const domain& d, state& st);
+void value_notes(const mailbox& m, state& st);
+void value_notes(const path& p, state& st);
+// Turns a mailbox path into postmaster_at_domain when it is "<Postmaster@" Domain ">".
+void classify_postmaster(path& p);
+// The error for a failed whole-input parse (after track_failure).
+error syntax_failure(std::string_view input, const state& st, error_code generic);
+
+}  // namespace smtpspec::detail

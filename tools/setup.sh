@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs everything smtpspec needs on Debian 12 (bookworm), as root. Idempotent: a second run
+# only checks. C++ dependencies come from Debian; JS dev tools from npm (lock file); Python test
+# tools from Debian.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+
+debs=(
+  build-essential cmake ninja-build pkg-config git ca-certificates
+  tao-pegtl-dev libicu-dev icu-devtools
+  libgtest-dev googletest librapidcheck-dev libbenchmark-dev
+  pybind11-dev python3-pybind11 python3-dev python3-pytest python3-venv python3-pip
+  emscripten binaryen node-acorn
+  clang-14 libclang-rt-14-dev libfuzzer-14-dev llvm-14
+  nlohmann-json3-dev libcli11-dev
+  dpkg-dev
+)
+
+missing=()
+for p in "${debs[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# JS dev tools for the npm package's tests, pinned by wasm/npm/package-lock.json.
+if [ -f "$here/wasm/npm/package-lock.json" ] && [ ! -d "$here/wasm/npm/node_modules" ]; then
+  (cd "$here/wasm/npm" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+echo "setup: ok" >&2
