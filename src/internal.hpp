@@ -45,8 +45,8 @@ struct state {
   bool any_failure = false;
   std::vector<expectation> expected;
   std::size_t seq = 0;
-  std::array<std::size_t, 256> seq_stack{};
-  std::array<std::size_t, 256> pos_stack{};
+  std::array<std::size_t, 256> seq_stack;  // uninitialised on purpose: only the error pass uses them
+  std::array<std::size_t, 256> pos_stack;
   std::size_t depth = 0;
 
   [[nodiscard]] std::size_t off(const char* p) const noexcept { return static_cast<std::size_t>(p - base); }

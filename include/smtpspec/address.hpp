@@ -65,6 +65,17 @@ enum class path_role : unsigned char {
 result<domain> parse_domain(std::string&&, const parse_options& = {}) = delete;
 result<mailbox> parse_mailbox(std::string&&, const parse_options& = {}) = delete;
 result<path> parse_path(std::string&&, const parse_options& = {}, path_role = path_role::any) = delete;
+// C strings (string literals live for the whole program).
+[[nodiscard]] inline result<domain> parse_domain(const char* s, const parse_options& o = {}) noexcept {
+  return parse_domain(std::string_view(s), o);
+}
+[[nodiscard]] inline result<mailbox> parse_mailbox(const char* s, const parse_options& o = {}) noexcept {
+  return parse_mailbox(std::string_view(s), o);
+}
+[[nodiscard]] inline result<path> parse_path(const char* s, const parse_options& o = {},
+                                             path_role role = path_role::any) noexcept {
+  return parse_path(std::string_view(s), o, role);
+}
 
 [[nodiscard]] std::string_view to_string(domain_kind k) noexcept;
 [[nodiscard]] std::string_view to_string(local_part_kind k) noexcept;

@@ -47,6 +47,9 @@ struct command {
 // lenient). The line must not contain a second line.
 [[nodiscard]] result<command> parse_command(std::string_view line, const parse_options& = {}) noexcept;
 result<command> parse_command(std::string&&, const parse_options& = {}) = delete;
+[[nodiscard]] inline result<command> parse_command(const char* line, const parse_options& o = {}) noexcept {
+  return parse_command(std::string_view(line), o);
+}
 
 // The verb of a command line, also when it failed to parse (empty when not recognised).
 [[nodiscard]] inline std::optional<verb> command_verb(const result<command>& r) noexcept {
