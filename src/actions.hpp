@@ -163,7 +163,8 @@ template <typename In>
 inline void finish_path(const In& in, state& st) {
   st.pth.text = view(in);
   st.pth.kind = path_kind::mailbox;
-  st.pth.source_route = st.route;
+  st.pth.source_route = std::move(st.route);
+  st.route.clear();
   st.pth.mailbox = st.mbox;
   st.path_seen = true;
 }
@@ -207,7 +208,7 @@ template <> struct action<gl::colon> { template <typename In> static void apply(
 
 template <typename In>
 inline void set_path(const In&, state& st) {
-  st.cmd->path = st.pth;
+  st.cmd->path = std::move(st.pth);
 }
 template <> struct action<g::mail_path> { template <typename In> static void apply(const In& in, state& st) { set_path(in, st); } };
 template <> struct action<g::rcpt_path> { template <typename In> static void apply(const In& in, state& st) { set_path(in, st); } };

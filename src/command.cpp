@@ -138,6 +138,14 @@ result<command> parse_impl(std::string_view line, const parse_options& o, int& h
   }
 
   hint = static_cast<int>(row->v);
+  // DATA, RSET, QUIT, STARTTLS: the rule is the verb alone ("DATA" CRLF), which the dispatch
+  // has just matched; skip the grammar run for the most frequent lines of a session.
+  if (row->argument == arg::none && word_end == content.size()) {
+    command cmd;
+    cmd.verb = row->v;
+    cmd.verb_text = content;
+    return result<command>(std::move(cmd), std::move(pre));
+  }
   command cmd;
   cmd.verb = row->v;
   cmd.verb_text = content.substr(0, word_end);
