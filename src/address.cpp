@@ -95,14 +95,15 @@ bool check_domain(const domain& d, const parse_options& o, const char* base, err
   switch (d.kind) {
     case domain_kind::name: {
       if (d.text.size() > o.limits.domain) return fail(err, error_code::domain_too_long, at(d.text.data()));
+      if (d.text.size() <= o.limits.label) return true;  // no label can be too long
       std::size_t label_start = 0;
-      for (std::size_t i = 0; i <= d.text.size(); ++i) {
-        if (i == d.text.size() || d.text[i] == '.') {
-          if (i - label_start > o.limits.label) {
-            return fail(err, error_code::label_too_long, at(d.text.data() + label_start));
-          }
-          label_start = i + 1;
+      while (label_start <= d.text.size()) {
+        std::size_t dot = d.text.find('.', label_start);
+        if (dot == std::string_view::npos) dot = d.text.size();
+        if (dot - label_start > o.limits.label) {
+          return fail(err, error_code::label_too_long, at(d.text.data() + label_start));
         }
+        label_start = dot + 1;
       }
       return true;
     }
