@@ -182,6 +182,7 @@ template <>
 struct action<gl::bare_mailbox> {
   template <typename In>
   static void apply(const In& in, state& st) {
+    finish_mailbox(in, st);
     st.route.clear();
     finish_path(in, st);
     st.diag(diagnostic_id::missing_angle_brackets, in.begin());
@@ -194,7 +195,13 @@ inline void set_domain(const In&, state& st) {
   st.cmd->domain = st.dom;
 }
 template <> struct action<g::ehlo_domain> { template <typename In> static void apply(const In& in, state& st) { set_domain(in, st); } };
-template <> struct action<g::helo_domain> { template <typename In> static void apply(const In& in, state& st) { set_domain(in, st); } };
+template <>
+struct action<g::helo_domain> {
+  template <typename In>
+  static void apply(const In& in, state& st) {
+    st.cmd->domain = domain{view(in), domain_kind::name, {}, {}};
+  }
+};
 template <> struct action<gl::ehlo_arg> { template <typename In> static void apply(const In& in, state& st) { set_domain(in, st); } };
 template <> struct action<gl::helo_arg> { template <typename In> static void apply(const In& in, state& st) { set_domain(in, st); } };
 

@@ -190,7 +190,7 @@ static bool ipv6_literal_failed(std::string_view content, std::size_t pos) {
     if ((tag[i] | 0x20) != "ipv6:"[i]) return false;
   }
   const auto close = content.find(']', open);
-  return close == std::string_view::npos || pos <= close;
+  return pos >= open + 6 && (close == std::string_view::npos || pos <= close);
 }
 
 // An error for a failed whole-input parse: furthest failure, or the forbidden octet there.

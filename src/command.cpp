@@ -80,6 +80,8 @@ auto with_rules(verb v, F&& f) {
   return f.template operator()<g::quit, gl::quit>();
 }
 
+bool is_wsp(char c) noexcept { return c == ' ' || c == '\t'; }
+
 bool is_address_error(error_code c) noexcept {
   switch (c) {
     case error_code::local_part_too_long:
@@ -111,6 +113,16 @@ namespace {
 result<command> parse_impl(std::string_view line, const parse_options& o, int& hint) {
   diagnostics pre;
   if (line.empty()) return make_error(error_code::empty_input, 0);
+  // The verb ends at SP or the line's end (§4.1.1); TAB too, which lenient accepts as a
+  // separator. No verb is longer than 8 octets, so the scan is bounded.
+  std::size_t word_end = 0;
+  while (word_end < line.size() && word_end < 9 && line[word_end] != ' ' && line[word_end] != '\t' &&
+         line[word_end] != '\r' && line[word_end] != '\n' && line[word_end] != '\0') {
+    ++word_end;
+  }
+  const verb_row* row = find_verb(line.substr(0, word_end));
+  if (row != nullptr) hint = static_cast<int>(row->v);
+
   // Framing: CRLF, or nothing (the caller removed it). A lone LF is a bare LF (§2.3.8).
   std::string_view content = line;
   if (content.size() >= 2 && content.substr(content.size() - 2) == "\r\n") {
@@ -125,19 +137,15 @@ result<command> parse_impl(std::string_view line, const parse_options& o, int& h
   if (content.size() + 2 > o.limits.command_line) {
     return make_error(error_code::line_too_long, o.limits.command_line >= 2 ? o.limits.command_line - 2 : 0);
   }
-
-  std::size_t word_end = 0;
-  while (word_end < content.size() && ((content[word_end] | 0x20) >= 'a' && (content[word_end] | 0x20) <= 'z')) ++word_end;
-  const verb_row* row = find_verb(content.substr(0, word_end));
   if (row == nullptr) {
-    const std::size_t bad = first_forbidden_octet(content.substr(0, word_end + 1));
+    const std::size_t bad = first_forbidden_octet(content.substr(0, std::min(word_end + 1, content.size())));
     if (bad != std::string_view::npos) {
       return make_error(forbidden_octet_code(static_cast<unsigned char>(content[bad])), bad);
     }
     return make_error(error_code::unrecognized_command, 0, "a command verb");
   }
+  word_end = std::min(word_end, content.size());
 
-  hint = static_cast<int>(row->v);
   // DATA, RSET, QUIT, STARTTLS: the rule is the verb alone ("DATA" CRLF), which the dispatch
   // has just matched; skip the grammar run for the most frequent lines of a session.
   if (row->argument == arg::none && word_end == content.size()) {
@@ -215,16 +223,26 @@ result<command> parse_impl(std::string_view line, const parse_options& o, int& h
     if (e.code == error_code::non_ascii && row->v != verb::mail && row->v != verb::rcpt) e.reply = "500 5.5.2";
   } else if (row->argument == arg::required && content.size() == word_end) {
     e = make_error(error_code::missing_argument, word_end, st.expected_text());
-  } else if (row->argument == arg::none && pos == word_end && content.size() > word_end) {
-    e = make_error(error_code::unexpected_argument, word_end, st.expected_text());
+  } else if (row->argument == arg::none && content.size() > word_end) {
+    e = make_error(error_code::unexpected_argument, word_end, "CRLF");
   } else if ((row->v == verb::mail || row->v == verb::rcpt) && st.path_start != 0 && pos >= st.path_start &&
-             !st.path_seen) {
+             (!st.path_seen || (pos == st.off(cmd.path.text.data()) + cmd.path.text.size() && pos < content.size() &&
+                                !is_wsp(content[pos])))) {
+    // The path failed, or it is followed by more octets with no SP ("<a@b>x", "a@b>"): the
+    // address token as a whole is malformed.
     e = syntax_failure(content, st, row->v == verb::mail ? error_code::bad_sender_syntax
                                                                    : error_code::bad_recipient_syntax);
     refine_reply(e, row->v);
   } else if ((row->v == verb::mail || row->v == verb::rcpt) && st.path_seen &&
-             pos > st.off(cmd.path.text.data()) + cmd.path.text.size() + 1) {
+             pos > st.off(cmd.path.text.data()) + cmd.path.text.size() &&
+             is_wsp(content[st.off(cmd.path.text.data()) + cmd.path.text.size()])) {
+    // Past the path and its separating SP: the parameters are at fault.
     e = make_error(error_code::invalid_parameter, pos, st.expected_text());
+  } else if (row->v == verb::auth && cmd.has_initial_response &&
+             pos >= st.off(cmd.initial_response.data()) + cmd.initial_response.size() &&
+             is_wsp(content[st.off(cmd.initial_response.data()) + cmd.initial_response.size()])) {
+    // A complete initial response followed by another argument.
+    e = make_error(error_code::syntax_error, pos, st.expected_text());
   } else if (row->v == verb::auth && pos >= word_end + 1 && cmd.mechanism.empty()) {
     e = make_error(error_code::invalid_mechanism, pos, st.expected_text());
   } else if (row->v == verb::auth && !cmd.mechanism.empty() &&

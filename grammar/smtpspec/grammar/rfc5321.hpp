@@ -44,10 +44,11 @@ struct IPv6_full : pegtl::seq<IPv6_hex, pegtl::rep<7, colon_hex>> {
   static constexpr const char* name = "IPv6-full";
 };
 // §4.1.3  IPv6-comp = [IPv6-hex *5(":" IPv6-hex)] "::" [IPv6-hex *5(":" IPv6-hex)]
-//   ; no more than 6 groups in addition to "::" (checked on the value)
+//   ; no more than 6 groups in addition to "::"
+// (The *5 bounds and the total are checked on the value, so too many groups gets its own error.)
 struct IPv6_comp
-    : pegtl::seq<pegtl::opt<IPv6_hex, pegtl::rep_max<5, colon_hex>>, double_colon,
-                 pegtl::opt<IPv6_hex, pegtl::rep_max<5, colon_hex>>> {
+    : pegtl::seq<pegtl::opt<IPv6_hex, pegtl::star<colon_hex>>, double_colon,
+                 pegtl::opt<IPv6_hex, pegtl::star<colon_hex>>> {
   static constexpr const char* name = "IPv6-comp";
 };
 // §4.1.3  IPv6v4-full = IPv6-hex 5(":" IPv6-hex) ":" IPv4-address-literal
@@ -57,10 +58,11 @@ struct IPv6v4_full
 };
 // §4.1.3  IPv6v4-comp = [IPv6-hex *3(":" IPv6-hex)] "::" [IPv6-hex *3(":" IPv6-hex) ":"]
 //                       IPv4-address-literal  ; no more than 4 groups besides "::" and IPv4
-// (PEG form of the second option: up to 4 of IPv6-hex ":", so the IPv4 part is not eaten.)
+// (PEG form of the second option: IPv6-hex ":" pairs, so the IPv4 part is not eaten; the
+// *3 bounds and the total of 4 are checked on the value.)
 struct IPv6v4_comp
-    : pegtl::seq<pegtl::opt<IPv6_hex, pegtl::rep_max<3, colon_hex>>, double_colon,
-                 pegtl::rep_max<4, IPv6_hex, pegtl::one<':'>>, IPv4_address_literal> {
+    : pegtl::seq<pegtl::opt<IPv6_hex, pegtl::star<colon_hex>>, double_colon,
+                 pegtl::star<IPv6_hex, pegtl::one<':'>>, IPv4_address_literal> {
   static constexpr const char* name = "IPv6v4-comp";
 };
 struct close_bracket_ahead : pegtl::at<pegtl::one<']'>> { static constexpr const char* name = "\"]\""; };
@@ -117,8 +119,9 @@ struct Dot_string : pegtl::seq<Atom, pegtl::star<pegtl::one<'.'>, Atom>> {
 struct qtextSMTP : pegtl::sor<pegtl::range<32, 33>, pegtl::range<35, 91>, pegtl::range<93, 126>> {
   static constexpr const char* name = "qtextSMTP";
 };
+struct quoted_char : pegtl::range<32, 126> { static constexpr const char* name = "%d32-126"; };
 // §4.1.2  quoted-pairSMTP = %d92 %d32-126
-struct quoted_pairSMTP : pegtl::seq<pegtl::one<'\\'>, pegtl::range<32, 126>> {
+struct quoted_pairSMTP : pegtl::seq<pegtl::one<'\\'>, quoted_char> {
   static constexpr const char* name = "quoted-pairSMTP";
 };
 // §4.1.2  QcontentSMTP = qtextSMTP / quoted-pairSMTP
@@ -215,8 +218,9 @@ struct mail_params : Mail_parameters {};
 struct rcpt_params : Rcpt_parameters {};
 struct string_arg : String {};
 
-// The end of a command: CRLF, or the end of the input when the caller removed it.
-struct line_end : pegtl::sor<CRLF, pegtl::eof> { static constexpr const char* name = "CRLF"; };
+// The end of a command. parse_command removes the line's CRLF before the grammar runs (a CR
+// or LF still in the line is a bare one, §2.3.8), so "CRLF" is matched as the end of input.
+struct line_end : pegtl::eof { static constexpr const char* name = "CRLF"; };
 
 // §4.1.1.1  ehlo = "EHLO" SP ( Domain / address-literal ) CRLF
 struct ehlo : pegtl::seq<EHLO, SP, ehlo_domain, line_end> {};
