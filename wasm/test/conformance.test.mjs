@@ -1,0 +1,149 @@
+// The shared conformance vectors (conformance/README.md) through the npm package.
+// Each vector is one test named `file:id`: its `expect` must match as a subset, and the object
+// must serialise to exactly the octets smtpspec::to_json wrote for it, by both the fast and the
+// JSON path, from a string and from a Buffer. With SMTPSPEC_CONFORMANCE_OUT_DIR (then
+// <dir>/wasm.jsonl) or SMTPSPEC_CONFORMANCE_OUT (a file) set, writes `<file>:<id>\t<json>` per
+// vector in manifest order, for tools/test-all.sh to compare with the C++ and Python runners.
+// SMTPSPEC_CONFORMANCE_DIR overrides where the vectors are (default: conformance/).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { canonical, parsers, repo, smtpspec, subsetMismatch } from './helpers.mjs';
+
+const conformance = process.env.SMTPSPEC_CONFORMANCE_DIR || join(repo, 'conformance');
+const manifestPath = join(conformance, 'manifest.json');
+
+function outputPath() {
+  if (process.env.SMTPSPEC_CONFORMANCE_OUT_DIR) return join(process.env.SMTPSPEC_CONFORMANCE_OUT_DIR, 'wasm.jsonl');
+  if (process.env.SMTPSPEC_CONFORMANCE_OUT) return process.env.SMTPSPEC_CONFORMANCE_OUT;
+  return null;
+}
+
+// As tests/conformance_runner.cpp reads it: an array, or an object holding "files" (or
+// "vectors"); strings ending in .json name files relative to conformance/, other strings are
+// comments; objects may name their file as "file" or "path".
+function vectorFiles(manifest) {
+  let list = manifest;
+  if (!Array.isArray(manifest) && manifest !== null && typeof manifest === 'object') {
+    list = manifest.files ?? manifest.vectors;
+  }
+  if (!Array.isArray(list)) throw new Error('conformance/manifest.json lists no vector files');
+  const files = [];
+  for (const e of list) {
+    if (typeof e === 'string') {
+      if (e.length > 5 && e.endsWith('.json')) files.push(e);
+    } else if (e !== null && typeof e === 'object') {
+      const f = typeof e.file === 'string' ? e.file : e.path;
+      if (typeof f === 'string') files.push(f);
+    }
+  }
+  return files.map((name) => ({ name, path: join(conformance, name) }));
+}
+
+// Every vector file on disk must be listed (a hand-kept list drifts).
+function unlisted(files) {
+  const listed = new Set(files.map((f) => resolve(f.path)));
+  const found = [];
+  const walk = (dir) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.json') && !listed.has(resolve(p))) found.push(relative(conformance, p));
+    }
+  };
+  if (existsSync(join(conformance, 'vectors'))) walk(join(conformance, 'vectors'));
+  return found;
+}
+
+function inputOf(v) {
+  if (typeof v.input_hex === 'string') return Buffer.from(v.input_hex, 'hex');
+  if (typeof v.input === 'string') return v.input;
+  throw new Error(`vector ${v.id}: neither "input" nor "input_hex"`);
+}
+
+function optionsOf(v) {
+  const profile = v.profile ?? 'strict';
+  if (profile !== 'strict' && profile !== 'lenient') throw new Error(`unknown profile ${profile}`);
+  const options = { lenient: profile === 'lenient' };
+  if (v.kind === 'path') options.role = v.role ?? 'any';
+  return options;
+}
+
+if (!existsSync(manifestPath)) {
+  test('conformance vectors', (t) => {
+    if (process.env.SMTPSPEC_REQUIRE_VECTORS === '1') {
+      assert.fail(`${manifestPath} does not exist (SMTPSPEC_REQUIRE_VECTORS=1)`);
+    }
+    t.skip(`${manifestPath} does not exist yet`);
+  });
+} else {
+  const files = vectorFiles(JSON.parse(readFileSync(manifestPath, 'utf8')));
+  const lines = [];
+  const cases = [];
+  const codes = new Set(smtpspec.catalogue().errors.map((e) => e.code));
+  const diagnosticIds = new Set(smtpspec.catalogue().diagnostics.map((d) => d.id));
+  if (files.length === 0) cases.push({ name: 'manifest', error: new Error('manifest.json lists no vector files') });
+  for (const name of unlisted(files)) {
+    cases.push({ name: `manifest:${name}`, error: new Error(`${name} is not listed in conformance/manifest.json`) });
+  }
+  for (const file of files) {
+    let vectors;
+    try {
+      vectors = JSON.parse(readFileSync(file.path, 'utf8'));
+      if (!Array.isArray(vectors)) throw new Error(`${file.name} is not a JSON array`);
+    } catch (e) {
+      cases.push({ name: `${file.name}:load`, error: e });
+      continue;
+    }
+    const ids = new Set();
+    vectors.forEach((v, index) => {
+      if (typeof v === 'string') return;  // a comment
+      const id = v !== null && typeof v === 'object' && typeof v.id === 'string' ? v.id : `#${index + 1}`;
+      const name = `${file.name}:${id}`;
+      const fn = parsers[v?.kind];
+      let result;
+      let error;
+      try {
+        if (typeof v?.id !== 'string') throw new Error(`entry ${index + 1} has no string id`);
+        if (ids.has(id)) throw new Error(`duplicate id ${id}`);
+        ids.add(id);
+        if (!fn) throw new Error(`unknown kind ${JSON.stringify(v.kind)}`);
+        if (v.expect === null || typeof v.expect !== 'object') throw new Error('vector without "expect"');
+        result = smtpspec[fn](inputOf(v), optionsOf(v));
+        lines.push(`${name}\t${canonical(result)}\n`);
+      } catch (e) {
+        error = e;
+        lines.push(`${name}\t${JSON.stringify({ bad_vector: String(e.message) })}\n`);
+      }
+      cases.push({ name, v, fn, result, error });
+    });
+  }
+  const out = outputPath();
+  if (out) {
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, lines.join(''));
+  }
+
+  for (const { name, v, fn, result, error } of cases) {
+    test(name, () => {
+      if (error) throw error;
+      const mismatch = subsetMismatch(v.expect, result);
+      assert.equal(mismatch, null, `${name}: ${mismatch}\n  input: ${JSON.stringify(v.input ?? v.input_hex)}`);
+      // Octet-identical to the C++ canonical JSON, whichever path built the object.
+      const input = inputOf(v);
+      const options = optionsOf(v);
+      const cxx = Buffer.from(smtpspec._canonicalJson[fn](input, options)).toString('latin1');
+      assert.equal(Buffer.from(canonical(result)).toString('latin1'), cxx, 'fast path vs C++ to_json');
+      assert.equal(Buffer.from(canonical(smtpspec._viaJson[fn](input, options))).toString('latin1'), cxx,
+        'JSON path vs C++ to_json');
+      // A string and its UTF-8 octets are the same input.
+      if (typeof input === 'string') assert.deepEqual(smtpspec[fn](Buffer.from(input), options), result);
+      if (!result.ok) {
+        assert.ok(codes.has(result.error.code), `error code ${result.error.code} is in the catalogue`);
+        assert.ok(result.error.offset >= 0 && result.error.offset <= Buffer.byteLength(input), 'offset inside the input');
+      }
+      for (const d of result.diagnostics) assert.ok(diagnosticIds.has(d.id), `diagnostic ${d.id} is in the catalogue`);
+    });
+  }
+}

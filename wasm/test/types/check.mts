@@ -1,0 +1,14 @@
+// Type-checked (never run) by pack.test.mjs against the installed package: ESM consumers.
+import smtpspec, { parseMailbox, parseCommand, catalogue, version, type Mailbox, type Result } from 'smtpspec';
+
+const r: Result<Mailbox> = parseMailbox('john.smith@example.com');
+if (r.ok) {
+  const kind: 'dot_string' | 'quoted_string' = r.value.local_part_kind;
+  void kind;
+}
+const c = parseCommand('QUIT\r\n');
+const same: typeof parseCommand = smtpspec.parseCommand;
+const ids: string[] = catalogue().diagnostics.map((d) => d.id);
+void [c, same, ids, version];
+// @ts-expect-error: options are an object
+parseMailbox('a@b', true);
