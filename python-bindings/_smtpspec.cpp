@@ -1,0 +1,580 @@
+// smtpspec — the C++ half of the Python module. The public face is smtpspec/__init__.py.
+//
+// Speed (the issue asks for ≥ 1 million mailboxes/s): a parse call is a vectorcall entry point
+// that makes exactly one Python object, a plain CPython result type holding the C++ result inline
+// (one small allocation, none of pybind11's per-instance bookkeeping). Values, errors and
+// diagnostics become Python objects only when asked for: pybind11 views that keep the result alive.
+//
+// Safety: C++ values are views into the input octets, so every result holds a reference to an
+// immutable object that owns them (see take_input); views hold the result.
+#include <pybind11/pybind11.h>
+
+#include <cstddef>
+#include <exception>
+#include <new>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+#include "smtpspec/smtpspec.hpp"
+
+namespace py = pybind11;
+namespace ss = smtpspec;
+
+namespace {
+
+// ---- input ---------------------------------------------------------------------------------
+
+// A str's UTF-8 form is cached inside the str for its lifetime and bytes are immutable, so a
+// reference pins the octets without a copy. Anything else with a buffer (bytearray, memoryview,
+// …) may change after the call, so it is copied into new bytes. False with a Python error set.
+bool take_input(PyObject* o, py::object& owner, std::string_view& text) {
+  if (PyUnicode_Check(o)) {
+    Py_ssize_t n = 0;
+    const char* p = PyUnicode_AsUTF8AndSize(o, &n);  // fails on lone surrogates
+    if (p == nullptr) return false;
+    owner = py::reinterpret_borrow<py::object>(o);
+    text = {p, static_cast<std::size_t>(n)};
+    return true;
+  }
+  if (PyBytes_Check(o)) {
+    owner = py::reinterpret_borrow<py::object>(o);
+  } else if (PyObject_CheckBuffer(o)) {
+    owner = py::reinterpret_steal<py::object>(PyBytes_FromObject(o));
+    if (!owner) return false;
+  } else {
+    PyErr_Format(PyExc_TypeError, "expected str or bytes, not %.100s", Py_TYPE(o)->tp_name);
+    return false;
+  }
+  text = {PyBytes_AS_STRING(owner.ptr()), static_cast<std::size_t>(PyBytes_GET_SIZE(owner.ptr()))};
+  return true;
+}
+
+// ---- output helpers ------------------------------------------------------------------------
+
+// Octets become str. Non-UTF-8 octets survive as surrogates (surrogateescape): nothing is lost,
+// and encoding back with the same handler restores the exact bytes.
+py::str make_str(std::string_view s) {
+  PyObject* o = PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()), "surrogateescape");
+  if (o == nullptr) throw py::error_already_set();
+  return py::reinterpret_steal<py::str>(o);
+}
+
+py::object opt_str(bool present, std::string_view s) {
+  return present ? py::object(make_str(s)) : py::object(py::none());
+}
+
+// Enum members that __init__.py builds from the catalogue, indexed by the C++ enum's value.
+// Until they are registered, names come back as plain str.
+struct enum_table {
+  std::vector<py::object> members;
+  template <class E>
+  py::object get(E e, std::string_view name) const {
+    const auto i = static_cast<std::size_t>(e);
+    if (i < members.size() && members[i]) return members[i];
+    return make_str(name);
+  }
+};
+// Leaked on purpose: Python objects must not be released after the interpreter is gone.
+enum_table& error_enum() { static auto* t = new enum_table; return *t; }
+enum_table& diagnostic_enum() { static auto* t = new enum_table; return *t; }
+enum_table& verb_enum() { static auto* t = new enum_table; return *t; }
+
+py::object verb_member(ss::verb v) { return verb_enum().get(v, ss::to_string(v)); }
+
+// Runs `f` (returning a py::object) for the C API: C++ exceptions become Python ones.
+template <class F>
+PyObject* guarded(F&& f) noexcept {
+  try {
+    return f().release().ptr();
+  } catch (py::error_already_set& e) {
+    e.restore();
+  } catch (const py::builtin_exception& e) {
+    e.set_error();
+  } catch (const std::bad_alloc&) {
+    PyErr_NoMemory();
+  } catch (const std::exception& e) {
+    PyErr_SetString(PyExc_RuntimeError, e.what());
+  }
+  return nullptr;
+}
+
+// ---- views: lazily made parts of a result --------------------------------------------------
+
+// `keep` is the result object, which owns what `p` points to (and, through it, the input).
+template <class T>
+struct view {
+  py::object keep;
+  const T* p;
+};
+
+template <class T>
+py::object make_view(const py::object& keep, const T& x) {
+  return py::cast(view<T>{keep, &x});
+}
+
+template <class Seq>
+py::list view_list(const py::object& keep, const Seq& items) {
+  py::list out(items.size());
+  Py_ssize_t i = 0;
+  for (const auto& x : items) PyList_SET_ITEM(out.ptr(), i++, make_view(keep, x).release().ptr());
+  return out;
+}
+
+// Which fields of `command` a verb uses (the per-verb rows of the COMMAND schema); the compiler
+// flags a verb missing here.
+enum class uses : unsigned char { nothing, domain, path, argument, auth, bdat };
+uses fields_of(ss::verb v) {
+  switch (v) {
+    case ss::verb::ehlo: case ss::verb::helo: case ss::verb::lhlo: return uses::domain;
+    case ss::verb::mail: case ss::verb::rcpt: return uses::path;
+    case ss::verb::vrfy: case ss::verb::expn: case ss::verb::help: case ss::verb::noop:
+      return uses::argument;
+    case ss::verb::auth: return uses::auth;
+    case ss::verb::bdat: return uses::bdat;
+    case ss::verb::data: case ss::verb::rset: case ss::verb::quit: case ss::verb::starttls:
+      return uses::nothing;
+  }
+  return uses::nothing;
+}
+
+// A Command property that is None for verbs that do not use it.
+template <class F>
+auto when(uses u, F f) {
+  return [u, f](const view<ss::command>& v) -> py::object {
+    if (fields_of(v.p->verb) != u) return py::none();
+    return f(v);
+  };
+}
+
+void bind_views(py::module_& m) {
+  using Dm = view<ss::domain>;
+  py::class_<Dm>(m, "Domain")
+      .def_property_readonly("text", [](const Dm& v) { return make_str(v.p->text); })
+      .def_property_readonly("kind", [](const Dm& v) { return make_str(ss::to_string(v.p->kind)); })
+      .def_property_readonly("tag", [](const Dm& v) {
+        const auto k = v.p->kind;
+        return opt_str(k == ss::domain_kind::ipv6 || k == ss::domain_kind::general, v.p->tag);
+      })
+      .def_property_readonly("address", [](const Dm& v) {
+        return opt_str(v.p->kind != ss::domain_kind::name, v.p->address);
+      })
+      .def("__repr__", [](const Dm& v) { return py::str("Domain({!r})").format(make_str(v.p->text)); });
+
+  using Mb = view<ss::mailbox>;
+  py::class_<Mb>(m, "Mailbox")
+      .def_property_readonly("text", [](const Mb& v) { return make_str(v.p->text); })
+      .def_property_readonly("local_part", [](const Mb& v) { return make_str(v.p->local_part); })
+      .def_property_readonly("local_part_kind",
+                             [](const Mb& v) { return make_str(ss::to_string(v.p->local_kind)); })
+      .def_property_readonly("local_part_value",
+                             [](const Mb& v) { return make_str(v.p->local_part_value()); })
+      .def_property_readonly("domain", [](const Mb& v) { return make_view(v.keep, v.p->domain); })
+      .def("__repr__", [](const Mb& v) { return py::str("Mailbox({!r})").format(make_str(v.p->text)); });
+
+  using Pt = view<ss::path>;
+  py::class_<Pt>(m, "Path")
+      .def_property_readonly("text", [](const Pt& v) { return make_str(v.p->text); })
+      .def_property_readonly("kind", [](const Pt& v) { return make_str(ss::to_string(v.p->kind)); })
+      .def_property_readonly("source_route", [](const Pt& v) { return view_list(v.keep, v.p->source_route); })
+      .def_property_readonly("mailbox",
+                             [](const Pt& v) -> py::object {
+                               const auto k = v.p->kind;
+                               if (k == ss::path_kind::mailbox || k == ss::path_kind::postmaster_at_domain) {
+                                 return make_view(v.keep, v.p->mailbox);
+                               }
+                               return py::none();
+                             })
+      .def("__repr__", [](const Pt& v) { return py::str("Path({!r})").format(make_str(v.p->text)); });
+
+  using Ep = view<ss::esmtp_param>;
+  py::class_<Ep>(m, "EsmtpParam")
+      .def_property_readonly("keyword", [](const Ep& v) { return make_str(v.p->keyword); })
+      .def_property_readonly("value", [](const Ep& v) { return opt_str(v.p->has_value, v.p->value); })
+      .def("__repr__", [](const Ep& v) {
+        return py::str("EsmtpParam({!r}, {!r})").format(make_str(v.p->keyword), opt_str(v.p->has_value, v.p->value));
+      });
+
+  using Cm = view<ss::command>;
+  py::class_<Cm>(m, "Command")
+      .def_property_readonly("verb", [](const Cm& v) { return verb_member(v.p->verb); })
+      .def_property_readonly("domain", when(uses::domain, [](const Cm& v) { return make_view(v.keep, v.p->domain); }))
+      .def_property_readonly("path", when(uses::path, [](const Cm& v) { return make_view(v.keep, v.p->path); }))
+      .def_property_readonly("params", when(uses::path, [](const Cm& v) -> py::object {
+                               return view_list(v.keep, v.p->params);
+                             }))
+      .def_property_readonly("argument", when(uses::argument, [](const Cm& v) {
+                               return opt_str(v.p->has_argument, v.p->argument);
+                             }))
+      .def_property_readonly("mechanism", when(uses::auth, [](const Cm& v) -> py::object {
+                               return make_str(v.p->mechanism);
+                             }))
+      .def_property_readonly("initial_response", when(uses::auth, [](const Cm& v) {
+                               return opt_str(v.p->has_initial_response, v.p->initial_response);
+                             }))
+      .def_property_readonly("chunk_size", when(uses::bdat, [](const Cm& v) -> py::object {
+                               return py::int_(v.p->chunk_size);
+                             }))
+      .def_property_readonly("last", when(uses::bdat, [](const Cm& v) -> py::object {
+                               return py::bool_(v.p->last);
+                             }))
+      .def("__repr__", [](const Cm& v) {
+        return py::str("Command({!r})").format(make_str(ss::to_string(v.p->verb)));
+      });
+
+  using Er = view<ss::error>;
+  py::class_<Er>(m, "Error")
+      .def_property_readonly("code", [](const Er& v) { return error_enum().get(v.p->code, ss::to_string(v.p->code)); })
+      .def_property_readonly("offset", [](const Er& v) { return v.p->offset; })
+      .def_property_readonly("expected", [](const Er& v) { return make_str(v.p->expected); })
+      .def_property_readonly("rfc", [](const Er& v) { return make_str(v.p->rfc); })
+      .def_property_readonly("reply", [](const Er& v) { return make_str(v.p->reply); })
+      .def_property_readonly("message", [](const Er& v) { return make_str(ss::info(v.p->code).message); })
+      .def("__repr__", [](const Er& v) {
+        return py::str("Error({}, offset={})").format(make_str(ss::to_string(v.p->code)), v.p->offset);
+      });
+
+  using Dg = view<ss::diagnostic>;
+  py::class_<Dg>(m, "Diagnostic")
+      .def_property_readonly("id", [](const Dg& v) { return diagnostic_enum().get(v.p->id, ss::to_string(v.p->id)); })
+      .def_property_readonly("severity",
+                             [](const Dg& v) { return make_str(ss::to_string(ss::info(v.p->id).level)); })
+      .def_property_readonly("offset", [](const Dg& v) { return v.p->offset; })
+      .def_property_readonly("rfc", [](const Dg& v) { return make_str(ss::info(v.p->id).rfc); })
+      .def_property_readonly("message", [](const Dg& v) { return make_str(ss::info(v.p->id).message); })
+      .def("__repr__", [](const Dg& v) {
+        return py::str("Diagnostic({}, offset={})").format(make_str(ss::to_string(v.p->id)), v.p->offset);
+      });
+}
+
+// ---- result objects: plain CPython types ---------------------------------------------------
+
+template <class T>
+struct result_object {
+  PyObject base;
+  py::object owner;  // the input's octets, which the C++ result's views point into
+  ss::result<T> r;
+};
+
+template <class T>
+struct kind;  // per result type: its Python name
+template <> struct kind<ss::command> { static constexpr const char* name = "CommandResult"; };
+template <> struct kind<ss::path> { static constexpr const char* name = "PathResult"; };
+template <> struct kind<ss::mailbox> { static constexpr const char* name = "MailboxResult"; };
+template <> struct kind<ss::domain> { static constexpr const char* name = "DomainResult"; };
+
+template <class T>
+PyTypeObject* result_type = nullptr;
+
+template <class T>
+const ss::result<T>& res(PyObject* self) {
+  return reinterpret_cast<result_object<T>*>(self)->r;
+}
+
+py::object self_ref(PyObject* self) { return py::reinterpret_borrow<py::object>(self); }
+
+template <class T, class Parse>
+PyObject* make_result(py::object owner, Parse&& parse) {
+  PyTypeObject* type = result_type<T>;
+  auto* self = reinterpret_cast<result_object<T>*>(type->tp_alloc(type, 0));
+  if (self == nullptr) return nullptr;
+  new (&self->owner) py::object(std::move(owner));
+  new (&self->r) ss::result<T>(parse());  // noexcept: no public parse function throws
+  return &self->base;
+}
+
+template <class T>
+void result_dealloc(PyObject* o) {
+  PyTypeObject* type = Py_TYPE(o);
+  auto* self = reinterpret_cast<result_object<T>*>(o);
+  self->r.~result();
+  self->owner.~object();
+  type->tp_free(o);
+  Py_DECREF(type);  // instances of heap types own a reference to their type
+}
+
+template <class T>
+PyObject* get_ok(PyObject* self, void*) {
+  return PyBool_FromLong(res<T>(self).ok());
+}
+
+template <class T>
+PyObject* get_value(PyObject* self, void*) {
+  return guarded([&] {
+    const auto& r = res<T>(self);
+    return r.ok() ? make_view(self_ref(self), r.value()) : py::object(py::none());
+  });
+}
+
+template <class T>
+PyObject* get_error(PyObject* self, void*) {
+  return guarded([&] {
+    const auto& r = res<T>(self);
+    return r.ok() ? py::object(py::none()) : make_view(self_ref(self), r.error());
+  });
+}
+
+template <class T>
+PyObject* get_diagnostics(PyObject* self, void*) {
+  return guarded([&] { return py::object(view_list(self_ref(self), res<T>(self).diags())); });
+}
+
+PyObject* get_verb(PyObject* self, void*) {
+  return guarded([&] {
+    const auto v = ss::command_verb(res<ss::command>(self));
+    return v ? verb_member(*v) : py::object(py::none());
+  });
+}
+
+template <class T>
+PyObject* to_json(PyObject* self, PyObject*) {
+  return guarded([&] { return py::object(make_str(ss::to_json(res<T>(self)))); });
+}
+
+template <class T>
+PyObject* to_dict(PyObject* self, PyObject*) {
+  static auto* loads = new py::object(py::module_::import("json").attr("loads"));  // leaked, as above
+  return guarded([&] { return (*loads)(make_str(ss::to_json(res<T>(self)))); });
+}
+
+template <class T>
+PyObject* result_repr(PyObject* self) {
+  return guarded([&] {
+    return py::object(py::str("{}({})").format(kind<T>::name, make_str(ss::to_json(res<T>(self)))));
+  });
+}
+
+template <class T>
+void make_result_type(py::module_& m) {
+  // Static storage: CPython keeps pointers to these tables.
+  static std::vector<PyGetSetDef> getset = [] {
+    std::vector<PyGetSetDef> g = {
+        {"ok", get_ok<T>, nullptr, "True when the input parsed.", nullptr},
+        {"value", get_value<T>, nullptr, "The parsed value, or None.", nullptr},
+        {"error", get_error<T>, nullptr, "The Error, or None.", nullptr},
+        {"diagnostics", get_diagnostics<T>, nullptr, "Deviations noted while parsing (list of Diagnostic).",
+         nullptr},
+    };
+    if constexpr (std::is_same_v<T, ss::command>) {
+      g.push_back({"verb", get_verb, nullptr, "The recognised Verb (also when parsing failed), or None.", nullptr});
+    }
+    g.push_back({nullptr, nullptr, nullptr, nullptr, nullptr});
+    return g;
+  }();
+  static PyMethodDef methods[] = {
+      {"to_json", to_json<T>, METH_NOARGS,
+       "to_json($self, /)\n--\n\nThe canonical JSON (conformance/README.md), exactly as C++ smtpspec::to_json "
+       "writes it."},
+      {"to_dict", to_dict<T>, METH_NOARGS, "to_dict($self, /)\n--\n\nThe canonical JSON as a dict."},
+      {nullptr, nullptr, 0, nullptr},
+  };
+  static const std::string qualified = std::string("smtpspec._smtpspec.") + kind<T>::name;
+  static PyType_Slot slots[] = {
+      {Py_tp_dealloc, reinterpret_cast<void*>(result_dealloc<T>)},
+      {Py_tp_repr, reinterpret_cast<void*>(result_repr<T>)},
+      {Py_tp_getset, getset.data()},
+      {Py_tp_methods, methods},
+      {Py_tp_doc, const_cast<char*>("A parse result: made by the parse functions, never directly.")},
+      {0, nullptr},
+  };
+  unsigned int flags = Py_TPFLAGS_DEFAULT;
+#ifdef Py_TPFLAGS_DISALLOW_INSTANTIATION
+  flags |= Py_TPFLAGS_DISALLOW_INSTANTIATION;
+#endif
+  static PyType_Spec spec = {qualified.c_str(), static_cast<int>(sizeof(result_object<T>)), 0, flags, slots};
+  auto type = py::reinterpret_steal<py::object>(PyType_FromSpec(&spec));
+  if (!type) throw py::error_already_set();
+#ifndef Py_TPFLAGS_DISALLOW_INSTANTIATION
+  reinterpret_cast<PyTypeObject*>(type.ptr())->tp_new = nullptr;  // before 3.10: no Result()
+#endif
+  result_type<T> = reinterpret_cast<PyTypeObject*>(type.ptr());
+  m.attr(kind<T>::name) = type;  // the module keeps the type alive
+}
+
+// ---- parse entry points (vectorcall) -------------------------------------------------------
+
+struct call_args {
+  PyObject* text = nullptr;
+  bool lenient = false;
+  ss::path_role role = ss::path_role::any;
+};
+
+bool read_role(PyObject* v, ss::path_role& role) {
+  if (PyUnicode_Check(v)) {
+    if (PyUnicode_CompareWithASCIIString(v, "any") == 0) return role = ss::path_role::any, true;
+    if (PyUnicode_CompareWithASCIIString(v, "reverse") == 0) return role = ss::path_role::reverse, true;
+    if (PyUnicode_CompareWithASCIIString(v, "forward") == 0) return role = ss::path_role::forward, true;
+  }
+  PyErr_Format(PyExc_ValueError, "role must be \"any\", \"reverse\" or \"forward\", not %R", v);
+  return false;
+}
+
+// (text, *, lenient=False[, role="any"]): `text` positional or by name, the rest by name only.
+bool read_args(const char* fn, const char* text_name, bool with_role, PyObject* const* args, Py_ssize_t nargs,
+               PyObject* kwnames, call_args& out) {
+  if (nargs > 1) {
+    PyErr_Format(PyExc_TypeError, "%s() takes 1 positional argument but %zd were given", fn, nargs);
+    return false;
+  }
+  if (nargs == 1) out.text = args[0];
+  const Py_ssize_t nkw = kwnames != nullptr ? PyTuple_GET_SIZE(kwnames) : 0;
+  for (Py_ssize_t i = 0; i < nkw; ++i) {
+    PyObject* key = PyTuple_GET_ITEM(kwnames, i);
+    PyObject* value = args[nargs + i];
+    if (PyUnicode_CompareWithASCIIString(key, "lenient") == 0) {
+      if (!PyBool_Check(value)) {
+        PyErr_Format(PyExc_TypeError, "%s(): lenient must be True or False, not %.100s", fn, Py_TYPE(value)->tp_name);
+        return false;
+      }
+      out.lenient = value == Py_True;
+    } else if (with_role && PyUnicode_CompareWithASCIIString(key, "role") == 0) {
+      if (!read_role(value, out.role)) return false;
+    } else if (PyUnicode_CompareWithASCIIString(key, text_name) == 0) {
+      if (out.text != nullptr) {
+        PyErr_Format(PyExc_TypeError, "%s() got multiple values for argument '%s'", fn, text_name);
+        return false;
+      }
+      out.text = value;
+    } else {
+      PyErr_Format(PyExc_TypeError, "%s() got an unexpected keyword argument '%U'", fn, key);
+      return false;
+    }
+  }
+  if (out.text == nullptr) {
+    PyErr_Format(PyExc_TypeError, "%s() missing required argument '%s'", fn, text_name);
+    return false;
+  }
+  return true;
+}
+
+template <class T, class Parse>
+PyObject* parse_entry(const char* fn, const char* text_name, bool with_role, PyObject* const* args,
+                      Py_ssize_t nargs, PyObject* kwnames, Parse parse) {
+  call_args a;
+  if (!read_args(fn, text_name, with_role, args, nargs, kwnames, a)) return nullptr;
+  py::object owner;
+  std::string_view text;
+  if (!take_input(a.text, owner, text)) return nullptr;
+  const ss::parse_options& o = a.lenient ? ss::lenient_options : ss::strict_options;
+  return make_result<T>(std::move(owner), [&] { return parse(text, o, a.role); });
+}
+
+PyObject* py_parse_command(PyObject*, PyObject* const* args, Py_ssize_t nargs, PyObject* kw) {
+  return parse_entry<ss::command>("parse_command", "line", false, args, nargs, kw,
+                                  [](std::string_view s, const ss::parse_options& o, ss::path_role) {
+                                    return ss::parse_command(s, o);
+                                  });
+}
+PyObject* py_parse_path(PyObject*, PyObject* const* args, Py_ssize_t nargs, PyObject* kw) {
+  return parse_entry<ss::path>("parse_path", "text", true, args, nargs, kw,
+                               [](std::string_view s, const ss::parse_options& o, ss::path_role role) {
+                                 return ss::parse_path(s, o, role);
+                               });
+}
+PyObject* py_parse_mailbox(PyObject*, PyObject* const* args, Py_ssize_t nargs, PyObject* kw) {
+  return parse_entry<ss::mailbox>("parse_mailbox", "text", false, args, nargs, kw,
+                                  [](std::string_view s, const ss::parse_options& o, ss::path_role) {
+                                    return ss::parse_mailbox(s, o);
+                                  });
+}
+PyObject* py_parse_domain(PyObject*, PyObject* const* args, Py_ssize_t nargs, PyObject* kw) {
+  return parse_entry<ss::domain>("parse_domain", "text", false, args, nargs, kw,
+                                 [](std::string_view s, const ss::parse_options& o, ss::path_role) {
+                                   return ss::parse_domain(s, o);
+                                 });
+}
+
+template <class F>
+PyMethodDef fastcall(const char* name, F f, const char* doc) {
+  return {name, reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(f)), METH_FASTCALL | METH_KEYWORDS, doc};
+}
+
+PyMethodDef parse_functions[] = {
+    fastcall("parse_command", py_parse_command,
+             "parse_command($module, line, *, lenient=False)\n--\n\n"
+             "Parse one SMTP command line (with or without its CRLF). str is parsed as UTF-8."),
+    fastcall("parse_path", py_parse_path,
+             "parse_path($module, text, *, lenient=False, role='any')\n--\n\n"
+             "Parse a Path; role \"reverse\" (MAIL) or \"forward\" (RCPT) restricts the forms."),
+    fastcall("parse_mailbox", py_parse_mailbox,
+             "parse_mailbox($module, text, *, lenient=False)\n--\n\nParse a Mailbox (RFC 5321 §4.1.2)."),
+    fastcall("parse_domain", py_parse_domain,
+             "parse_domain($module, text, *, lenient=False)\n--\n\n"
+             "Parse a Domain or address-literal (RFC 5321 §4.1.2, §4.1.3)."),
+    {nullptr, nullptr, 0, nullptr},
+};
+
+// ---- catalogue -----------------------------------------------------------------------------
+
+// Registers enum members by catalogue name, indexed by the C++ value.
+template <class Rows, class Value, class Name>
+void fill(enum_table& t, const py::object& cls, const Rows& rows, Value value, Name name) {
+  t.members.clear();
+  for (const auto& row : rows) {
+    const auto i = static_cast<std::size_t>(value(row));
+    if (t.members.size() <= i) t.members.resize(i + 1);
+    t.members[i] = cls[make_str(name(row))];
+  }
+}
+
+void bind_catalogue(py::module_& m) {
+  m.def("catalogue_json", [] { return make_str(ss::catalogue_json()); });
+  m.def("error_catalogue", [] {
+    py::list out;
+    for (const auto& e : ss::error_catalogue()) {
+      py::dict d;
+      d["name"] = make_str(e.name);
+      d["value"] = static_cast<unsigned>(e.code);
+      d["rfc"] = make_str(e.rfc);
+      d["reply"] = make_str(e.reply);
+      d["message"] = make_str(e.message);
+      out.append(d);
+    }
+    return out;
+  });
+  m.def("diagnostic_catalogue", [] {
+    py::list out;
+    for (const auto& e : ss::diagnostic_catalogue()) {
+      py::dict d;
+      d["name"] = make_str(e.name);
+      d["value"] = static_cast<unsigned>(e.id);
+      d["severity"] = make_str(ss::to_string(e.level));
+      d["rfc"] = make_str(e.rfc);
+      d["message"] = make_str(e.message);
+      out.append(d);
+    }
+    return out;
+  });
+  m.def("verbs", [] {
+    py::list out;
+    for (ss::verb v : ss::all_verbs()) out.append(make_str(ss::to_string(v)));
+    return out;
+  });
+  m.def(
+      "_register_enums",
+      [](const py::object& errors, const py::object& diagnostics, const py::object& verbs) {
+        fill(error_enum(), errors, ss::error_catalogue(), [](const auto& r) { return r.code; },
+             [](const auto& r) { return r.name; });
+        fill(diagnostic_enum(), diagnostics, ss::diagnostic_catalogue(), [](const auto& r) { return r.id; },
+             [](const auto& r) { return r.name; });
+        fill(verb_enum(), verbs, ss::all_verbs(), [](ss::verb v) { return v; },
+             [](ss::verb v) { return ss::to_string(v); });
+      },
+      "Called once by smtpspec/__init__.py: results then return these enums' members.");
+}
+
+}  // namespace
+
+PYBIND11_MODULE(_smtpspec, m) {
+  m.doc() = "smtpspec C++ core (use the smtpspec package, not this module)";
+  m.attr("__version__") = SMTPSPEC_VERSION_STRING;
+  bind_views(m);
+  make_result_type<ss::command>(m);
+  make_result_type<ss::path>(m);
+  make_result_type<ss::mailbox>(m);
+  make_result_type<ss::domain>(m);
+  if (PyModule_AddFunctions(m.ptr(), parse_functions) != 0) throw py::error_already_set();
+  bind_catalogue(m);
+}

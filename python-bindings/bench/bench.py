@@ -1,0 +1,59 @@
+"""Throughput of the Python surface, on the shared workloads in bench/data/ (the same files the C++
+benchmark and the peer harnesses read). Prints items per second, the best of several short rounds.
+
+    PYTHONPATH=build/python/python-bindings /usr/bin/python3 python-bindings/bench/bench.py [--json]
+
+Not a test: nothing here asserts a speed.
+"""
+
+import json
+import pathlib
+import sys
+import time
+
+import smtpspec
+
+DATA = pathlib.Path(__file__).resolve().parents[2] / "bench" / "data"
+ROUNDS = 10
+ITEMS = 300_000  # per round; many short rounds, best kept: robust to a busy machine
+
+
+def load(name, suffix=""):
+    return [line + suffix for line in (DATA / name).read_text(encoding="utf-8").splitlines()]
+
+
+def rate(fn, items):
+    # Build the work list once, so the loop holds only the parse call.
+    work = (items * (ITEMS // len(items) + 1))[:ITEMS]
+    best = 0.0
+    for _ in range(ROUNDS):
+        start = time.perf_counter()
+        for item in work:
+            fn(item)
+        best = max(best, ITEMS / (time.perf_counter() - start))
+    return best
+
+
+def main():
+    mailboxes = load("mailboxes.txt")
+    commands = load("commands.txt", "\r\n")
+    parse_mailbox, parse_command = smtpspec.parse_mailbox, smtpspec.parse_command
+    results = {
+        # The issue's target: parse_mailbox("john.smith@example.com") in a loop.
+        "mailboxes/s (john.smith@example.com)": rate(parse_mailbox, ["john.smith@example.com"]),
+        "mailboxes/s (bench/data/mailboxes.txt)": rate(parse_mailbox, mailboxes),
+        "mailboxes/s (bench/data, bytes input)": rate(parse_mailbox, [m.encode() for m in mailboxes]),
+        "mailboxes/s (bench/data, parse + .ok)": rate(lambda m: parse_mailbox(m).ok, mailboxes),
+        "commands/s (bench/data/commands.txt)": rate(parse_command, commands),
+        "commands/s (bench/data, lenient=True)": rate(lambda c: parse_command(c, lenient=True), commands),
+    }
+    if "--json" in sys.argv[1:]:
+        print(json.dumps({k: round(v) for k, v in results.items()}))
+    else:
+        print(f"smtpspec {smtpspec.__version__}, Python {sys.version.split()[0]}")
+        for name, value in results.items():
+            print(f"{value:>14,.0f}  {name}")
+
+
+if __name__ == "__main__":
+    main()

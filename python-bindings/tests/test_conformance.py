@@ -1,0 +1,131 @@
+"""The shared conformance vectors (conformance/README.md), one test per vector named <file>:<id>.
+
+Also writes the canonical JSON of every vector, in manifest order, to
+SMTPSPEC_CONFORMANCE_OUT_DIR/python.jsonl (or SMTPSPEC_CONFORMANCE_OUT, a file), for the
+cross-surface comparison.
+"""
+
+import json
+import os
+import pathlib
+
+import pytest
+import smtpspec
+from conftest import PARSERS, ROOT, assert_mirrors
+
+CONFORMANCE = ROOT / "conformance"
+MANIFEST = CONFORMANCE / "manifest.json"
+PROFILES = {"strict": False, "lenient": True}
+
+
+def _manifest_files(manifest):
+    # A list of paths relative to conformance/, bare or under "files".
+    files = manifest["files"] if isinstance(manifest, dict) else manifest
+    for entry in files:
+        if isinstance(entry, str):
+            yield entry
+        else:
+            yield entry.get("file") or entry["path"]
+
+
+def load_vectors():
+    """[(name "<file>:<id>", vector)] in manifest order; string entries are comments."""
+    cases = []
+    for rel in _manifest_files(json.loads(MANIFEST.read_text(encoding="utf-8"))):
+        entries = json.loads((CONFORMANCE / rel).read_text(encoding="utf-8"))
+        assert isinstance(entries, list), f"{rel}: a vector file is a JSON array"
+        cases += [(f"{rel}:{v['id']}", v) for v in entries if not isinstance(v, str)]
+    return cases
+
+
+def run(vector):
+    if "input_hex" in vector:
+        data = bytes.fromhex(vector["input_hex"])
+    else:
+        data = vector["input"]
+    lenient = PROFILES[vector.get("profile", "strict")]
+    kind = vector["kind"]
+    if kind == "path":
+        return smtpspec.parse_path(data, lenient=lenient, role=vector.get("role", "any"))
+    return PARSERS[kind](data, lenient=lenient)
+
+
+def subset_mismatches(want, got, where="$"):
+    """The README's rule: every key of `want` must be in `got` with a matching value (objects
+    recursively); arrays must have the same length and match element by element."""
+    if isinstance(want, dict):
+        if not isinstance(got, dict):
+            return [f"{where}: expected an object, got {got!r}"]
+        out = []
+        for key, sub in want.items():
+            if key not in got:
+                out.append(f"{where}.{key}: missing")
+            else:
+                out += subset_mismatches(sub, got[key], f"{where}.{key}")
+        return out
+    if isinstance(want, list):
+        if not isinstance(got, list) or len(got) != len(want):
+            return [f"{where}: expected {len(want)} elements, got {got!r}"]
+        out = []
+        for i, (w, g) in enumerate(zip(want, got)):
+            out += subset_mismatches(w, g, f"{where}[{i}]")
+        return out
+    if type(want) is not type(got) or want != got:
+        return [f"{where}: expected {want!r}, got {got!r}"]
+    return []
+
+
+def _params():
+    if not MANIFEST.exists():
+        reason = f"{MANIFEST} does not exist yet (the vectors are written separately)"
+        if os.environ.get("SMTPSPEC_REQUIRE_VECTORS") == "1":
+            return [pytest.param(reason, id="manifest-missing")]  # test_vector fails on it
+        return [pytest.param(None, id="manifest-missing", marks=pytest.mark.skip(reason=reason))]
+    return [pytest.param(v, id=name) for name, v in load_vectors()]
+
+
+def _out_path():
+    if os.environ.get("SMTPSPEC_CONFORMANCE_OUT_DIR"):
+        return pathlib.Path(os.environ["SMTPSPEC_CONFORMANCE_OUT_DIR"]) / "python.jsonl"
+    if os.environ.get("SMTPSPEC_CONFORMANCE_OUT"):
+        return pathlib.Path(os.environ["SMTPSPEC_CONFORMANCE_OUT"])
+    return None
+
+
+@pytest.fixture(scope="module", autouse=True)
+def write_outputs():
+    """Every vector's canonical JSON, whatever subset of tests runs."""
+    out = _out_path()
+    if out is not None and MANIFEST.exists():
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with open(out, "wb") as f:
+            for name, vector in load_vectors():
+                line = f"{name}\t{run(vector).to_json()}\n"
+                f.write(line.encode("utf-8", "surrogateescape"))
+    yield
+
+
+@pytest.mark.parametrize("vector", _params())
+def test_vector(vector):
+    if isinstance(vector, str):  # the manifest is missing and SMTPSPEC_REQUIRE_VECTORS=1
+        pytest.fail(vector)
+    result = run(vector)
+    got = result.to_dict()
+    problems = subset_mismatches(vector["expect"], got)
+    assert not problems, "\n".join(problems + [f"got: {result.to_json()}"])
+    # The same octets given as bytes give the same answer.
+    if "input" in vector:
+        as_bytes = dict(vector, input_hex=vector["input"].encode("utf-8").hex())
+        assert run(as_bytes).to_json() == result.to_json()
+    assert_mirrors(result)
+
+
+@pytest.mark.skipif(not MANIFEST.exists(), reason="no conformance/manifest.json yet")
+def test_ids_are_unique_and_vectors_well_formed():
+    names = [name for name, _ in load_vectors()]
+    assert len(names) == len(set(names)), sorted(n for n in names if names.count(n) > 1)
+    for name, v in load_vectors():
+        assert v["kind"] in PARSERS, name
+        assert v.get("profile", "strict") in PROFILES, name
+        assert ("input" in v) != ("input_hex" in v), f"{name}: exactly one of input, input_hex"
+        assert isinstance(v["expect"], dict), name
