@@ -34,12 +34,23 @@ constexpr std::array<verb, 15> verb_list{verb::ehlo, verb::helo, verb::lhlo, ver
                                          verb::data, verb::rset, verb::vrfy, verb::expn, verb::help,
                                          verb::noop, verb::quit, verb::starttls, verb::auth, verb::bdat};
 
+// Case-insensitive: `c & ~0x20` is an upper-case letter only for that letter in either case.
 const verb_row* find_verb(std::string_view word) noexcept {
+  if (word.size() != 4) {
+    if (word.size() == 8) {
+      for (std::size_t i = 0; i < 8; ++i) {
+        if ((word[i] & ~0x20) != "STARTTLS"[i]) return nullptr;
+      }
+      return &verbs[static_cast<std::size_t>(verb::starttls)];
+    }
+    return nullptr;
+  }
+  const auto up = [&](std::size_t i) { return static_cast<char>(word[i] & ~0x20); };
+  const char a = up(0), b = up(1), c = up(2), d = up(3);
   for (const auto& row : verbs) {
-    if (row.name.size() != word.size()) continue;
-    bool eq = true;
-    for (std::size_t i = 0; i < word.size() && eq; ++i) eq = (word[i] & ~0x20) == row.name[i];
-    if (eq) return &row;
+    if (row.name.size() == 4 && row.name[0] == a && row.name[1] == b && row.name[2] == c && row.name[3] == d) {
+      return &row;
+    }
   }
   return nullptr;
 }

@@ -4,10 +4,13 @@
 
 namespace smtpspec::detail {
 
+// Lazy position tracking and a plain C string as the source name: nothing to allocate per parse.
+using input_t = pegtl::memory_input<pegtl::tracking_mode::lazy, pegtl::eol::crlf, const char*>;
+
 // Fast pass: plain control, actions on. True when Rule matches the whole input.
 template <typename Rule>
 bool match_all(std::string_view in_text, state& st) {
-  pegtl::memory_input<pegtl::tracking_mode::lazy, pegtl::eol::crlf> in(in_text.data(), in_text.size(), "");
+  input_t in(in_text.data(), in_text.size(), "");
   return pegtl::parse<pegtl::seq<Rule, pegtl::eof>, action>(in, st);
 }
 
@@ -20,7 +23,7 @@ void track_failure(std::string_view in_text, state& st) {
   st.expected.clear();
   st.depth = 0;
   st.diags.clear();
-  pegtl::memory_input<pegtl::tracking_mode::lazy, pegtl::eol::crlf> in(in_text.data(), in_text.size(), "");
+  input_t in(in_text.data(), in_text.size(), "");
   (void)pegtl::parse<pegtl::seq<Rule, eof_rule>, action, tracking_control>(in, st);
 }
 

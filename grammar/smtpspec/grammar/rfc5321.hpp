@@ -7,21 +7,41 @@
 // checked on the parsed value by src/address.cpp, so an error can name the exact limit.
 // No must<>/raise: the core builds without exceptions (WASM).
 #pragma once
+#include "smtpspec/grammar/charclass.hpp"
 #include "smtpspec/grammar/rfc5234.hpp"
 
 namespace smtpspec::grammar::rfc5321 {
 namespace pegtl = tao::pegtl;
 using namespace rfc5234;
 
+inline constexpr octet_table let_dig_chars = make_table([](unsigned char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+});
 // §4.1.2  Let-dig = ALPHA / DIGIT
-struct Let_dig : pegtl::ascii::alnum { static constexpr const char* name = "Let-dig"; };
+struct Let_dig : char_class<let_dig_chars> { static constexpr const char* name = "Let-dig"; };
 // §4.1.2  Ldh-str = *( ALPHA / DIGIT / "-" ) Let-dig
 // (PEG form: hyphens only where a Let-dig follows, so the last octet is a Let-dig.)
 struct Ldh_str : pegtl::plus<pegtl::star<pegtl::one<'-'>>, Let_dig> {
   static constexpr const char* name = "Ldh-str";
 };
+struct sub_domain_peg : pegtl::seq<Let_dig, pegtl::opt<Ldh_str>> {
+  static constexpr const char* name = "sub-domain";
+};
+// The longest run of Let-dig / "-" that starts and ends with a Let-dig.
+struct sub_domain_scan {
+  static std::size_t scan(const char* b, const char* e) noexcept {
+    if (b == e || !let_dig_chars[static_cast<unsigned char>(*b)]) return 0;
+    const char* last = b;
+    for (const char* p = b + 1; p != e; ++p) {
+      const auto c = static_cast<unsigned char>(*p);
+      if (let_dig_chars[c]) last = p;
+      else if (c != '-') break;
+    }
+    return static_cast<std::size_t>(last + 1 - b);
+  }
+};
 // §4.1.2  sub-domain = Let-dig [Ldh-str]
-struct sub_domain : pegtl::seq<Let_dig, pegtl::opt<Ldh_str>> {
+struct sub_domain : scanned<sub_domain_peg, sub_domain_scan> {
   static constexpr const char* name = "sub-domain";
 };
 // §4.1.2  Domain = sub-domain *("." sub-domain)
@@ -80,8 +100,10 @@ struct IPv6_tag : pegtl::istring<'I', 'P', 'v', '6', ':'> { static constexpr con
 struct IPv6_address_literal : pegtl::seq<IPv6_tag, IPv6_addr> {
   static constexpr const char* name = "IPv6-address-literal";
 };
+inline constexpr octet_table dcontent_chars =
+    make_table([](unsigned char c) { return (c >= 33 && c <= 90) || (c >= 94 && c <= 126); });
 // §4.1.3  dcontent = %d33-90 / %d94-126
-struct dcontent : pegtl::sor<pegtl::range<33, 90>, pegtl::range<94, 126>> {
+struct dcontent : char_class<dcontent_chars> {
   static constexpr const char* name = "dcontent";
 };
 // §4.1.3  Standardized-tag = Ldh-str  ; MUST be registered with IANA (checked on the value)
@@ -104,19 +126,25 @@ struct address_literal
 
 // RFC 5322 §3.2.3  atext = ALPHA / DIGIT / "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" /
 //                          "/" / "=" / "?" / "^" / "_" / "`" / "{" / "|" / "}" / "~"
-struct atext : pegtl::sor<pegtl::ascii::alnum,
-                          pegtl::one<'!', '#', '$', '%', '&', '\'', '*', '+', '-', '/', '=', '?',
-                                     '^', '_', '`', '{', '|', '}', '~'>> {
-  static constexpr const char* name = "atext";
-};
+inline constexpr octet_table atext_chars = make_table([](unsigned char c) {
+  if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) return true;
+  for (char x : {'!', '#', '$', '%', '&', '\'', '*', '+', '-', '/', '=', '?', '^', '_', '`', '{', '|', '}', '~'}) {
+    if (c == static_cast<unsigned char>(x)) return true;
+  }
+  return false;
+});
+struct atext : char_class<atext_chars> { static constexpr const char* name = "atext"; };
+struct Atom_peg : pegtl::plus<atext> { static constexpr const char* name = "Atom"; };
 // §4.1.2  Atom = 1*atext
-struct Atom : pegtl::plus<atext> { static constexpr const char* name = "Atom"; };
+struct Atom : scanned<Atom_peg, run_scan<atext_chars>> { static constexpr const char* name = "Atom"; };
 // §4.1.2  Dot-string = Atom *("." Atom)
 struct Dot_string : pegtl::seq<Atom, pegtl::star<pegtl::one<'.'>, Atom>> {
   static constexpr const char* name = "Dot-string";
 };
+inline constexpr octet_table qtext_chars = make_table(
+    [](unsigned char c) { return (c >= 32 && c <= 33) || (c >= 35 && c <= 91) || (c >= 93 && c <= 126); });
 // §4.1.2  qtextSMTP = %d32-33 / %d35-91 / %d93-126
-struct qtextSMTP : pegtl::sor<pegtl::range<32, 33>, pegtl::range<35, 91>, pegtl::range<93, 126>> {
+struct qtextSMTP : char_class<qtext_chars> {
   static constexpr const char* name = "qtextSMTP";
 };
 struct quoted_char : pegtl::range<32, 126> { static constexpr const char* name = "%d32-126"; };
@@ -173,8 +201,11 @@ struct any_path : pegtl::sor<null_path, postmaster_path, Path> {
 struct esmtp_keyword : pegtl::seq<pegtl::ascii::alnum, pegtl::star<pegtl::sor<pegtl::ascii::alnum, pegtl::one<'-'>>>> {
   static constexpr const char* name = "esmtp-keyword";
 };
+inline constexpr octet_table esmtp_value_chars =
+    make_table([](unsigned char c) { return (c >= 33 && c <= 60) || (c >= 62 && c <= 126); });
+struct esmtp_value_char : char_class<esmtp_value_chars> {};
 // §4.1.2  esmtp-value = 1*(%d33-60 / %d62-126)
-struct esmtp_value : pegtl::plus<pegtl::sor<pegtl::range<33, 60>, pegtl::range<62, 126>>> {
+struct esmtp_value : pegtl::plus<esmtp_value_char> {
   static constexpr const char* name = "esmtp-value";
 };
 // §4.1.2  esmtp-param = esmtp-keyword ["=" esmtp-value]
