@@ -2,7 +2,10 @@
 // (the line ending removed) and prints one canonical JSON object per line.
 #include <cstdio>
 #include <iostream>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -48,6 +51,61 @@ int run_parse(const std::string& kind, bool lenient, const std::string& role_nam
   return all_ok ? 0 : 1;
 }
 
+// `parse reply`: the stream on stdin, fed in chunks as a client would; one JSON per reply.
+int run_parse_reply(const smtpspec::reply_parse_options& opts, bool ehlo) {
+  smtpspec::reply_parser parser(opts);
+  bool all_ok = true;
+  const auto drain = [&] {
+    while (auto r = parser.next()) {
+      std::string out;
+      if (ehlo) {
+        const auto e = smtpspec::parse_ehlo_reply(*r);
+        all_ok = all_ok && e.ok() && r->valid();
+        out = smtpspec::to_json(e);
+      } else {
+        all_ok = all_ok && r->valid();
+        out = smtpspec::to_json(*r);
+      }
+      out.push_back('\n');
+      std::fwrite(out.data(), 1, out.size(), stdout);
+    }
+  };
+  char buf[65536];
+  std::size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof buf, stdin)) > 0) {
+    parser.feed(std::string_view(buf, n));
+    drain();
+  }
+  parser.finish();
+  drain();
+  return all_ok ? 0 : 1;
+}
+
+// `format reply`: each stdin line is one line of text.
+int run_format_reply(int code, const std::string& enhanced, const smtpspec::format_options& opts, bool json) {
+  std::optional<smtpspec::enhanced_status> status;
+  if (!enhanced.empty()) {
+    auto s = smtpspec::parse_enhanced_status(enhanced);
+    if (!s.ok()) {
+      std::cerr << smtpspec::to_json(s) << '\n';
+      return 2;
+    }
+    status = s.value();
+  }
+  std::vector<std::string> text;
+  std::string line;
+  while (std::getline(std::cin, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    text.push_back(line);
+  }
+  const std::vector<std::string_view> views(text.begin(), text.end());
+  const auto r = smtpspec::format_reply(code, status, views, opts);
+  if (json) std::cout << smtpspec::to_json(r) << '\n';
+  else if (r.ok()) std::cout << r->text;
+  else std::cerr << smtpspec::to_json(r) << '\n';
+  return r.ok() ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -69,6 +127,49 @@ int main(int argc, char** argv) {
     }
     sub->callback([&lenient, &role, k = std::string(kind)]() { std::exit(run_parse(k, lenient, role)); });
   }
+
+  smtpspec::reply_parse_options reply_opts;
+  bool ehlo = false;
+  auto* reply = parse->add_subcommand("reply", "Read a reply stream (server to client) on stdin; print canonical JSON per reply.\n"
+                                               "Exit status: 1 when a reply has an error diagnostic.");
+  reply->add_option("--max-line", reply_opts.max_line, "Octets per line including CRLF (RFC 5321 §4.5.3.1.5)");
+  reply->add_option("--max-lines", reply_opts.max_lines, "Lines kept per reply");
+  reply->add_flag("--ehlo", ehlo, "Read each reply as an EHLO reply: domain, greeting, keywords");
+  reply->callback([&]() { std::exit(run_parse_reply(reply_opts, ehlo)); });
+
+  auto* format = app.add_subcommand("format", "Format protocol elements");
+  format->require_subcommand(1);
+  int fmt_code = 250;
+  std::string fmt_enhanced;
+  bool fmt_neutralise = false, fmt_plain = false, fmt_json = false;
+  smtpspec::format_options fmt_opts;
+  auto* freply = format->add_subcommand("reply", "Format a reply: one stdin line per line of text (wrapped at --max-line).\n"
+                                                 "Exit status: 1 when the input is refused.");
+  freply->add_option("code", fmt_code, "Reply code, e.g. 550")->required();
+  freply->add_option("--enhanced", fmt_enhanced, "Enhanced status code written on every line, e.g. 5.1.1");
+  freply->add_flag("--no-enhanced-codes", fmt_plain, "Omit the enhanced code (no ENHANCEDSTATUSCODES)");
+  freply->add_flag("--neutralise", fmt_neutralise, "Replace CR, LF, NUL and other forbidden octets by SP instead of refusing");
+  freply->add_flag("--utf8", fmt_opts.utf8, "Allow 8-bit text (SMTPUTF8)");
+  freply->add_option("--max-line", fmt_opts.max_line, "Octets per line including CRLF");
+  freply->add_flag("--json", fmt_json, "Print the canonical JSON instead of the wire text");
+  freply->callback([&]() {
+    fmt_opts.enhanced_codes = !fmt_plain;
+    if (fmt_neutralise) fmt_opts.policy = smtpspec::text_policy::neutralise;
+    std::exit(run_format_reply(fmt_code, fmt_enhanced, fmt_opts, fmt_json));
+  });
+
+  std::string dsn_query;
+  bool dsn_json = false;
+  auto* dsn = app.add_subcommand("dsn", "Explain an enhanced status code (5.1.1, X.1.1), a haraka-dsn function name\n"
+                                        "(no_such_user) or a reply code (550). Exit status: 1 when unknown.");
+  dsn->add_option("query", dsn_query, "5.1.1, X.7.1, no_such_user, 550")->required();
+  dsn->add_flag("--json", dsn_json, "Print JSON");
+  dsn->callback([&]() {
+    const auto e = smtpspec::dsn::explain(dsn_query);
+    if (dsn_json) std::cout << smtpspec::dsn::to_json(e) << '\n';
+    else std::cout << smtpspec::dsn::to_text(e);
+    std::exit(e.found ? 0 : 1);
+  });
 
   auto* cat = app.add_subcommand("catalogue", "Print the error codes, diagnostic ids and verbs as JSON");
   cat->callback([]() {
