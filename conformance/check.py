@@ -28,6 +28,9 @@ HERE = pathlib.Path(__file__).resolve().parent
 REPO = HERE.parent
 CATALOGUE = REPO / "include" / "smtpspec" / "catalogue"
 KINDS = ("command", "path", "mailbox", "domain")
+# Reply and status kinds (conformance/README.md, issue 4): validated lightly here and run by the
+# three runners only (they need stream and formatter inputs the line-wise CLI cannot take).
+REPLY_KINDS = ("enhanced_status", "reply", "format_reply")
 KEYS = {"id", "kind", "profile", "role", "input", "input_hex", "rfc", "expect", "note", "upstream"}
 
 
@@ -64,6 +67,14 @@ def validate_vector(where, v, errors, diags, problems):
     def bad(msg):
         problems.append(f"{where}: {msg}")
 
+    if v.get("kind") in REPLY_KINDS:
+        if not isinstance(v.get("id"), str) or not v["id"]:
+            bad("id must be a non-empty string")
+        if not isinstance(v.get("rfc"), str) or not v["rfc"]:
+            bad("rfc must name the section the vector tests")
+        if "expect" not in v:
+            bad("no expect")
+        return
     extra = set(v) - KEYS
     if extra:
         bad(f"unknown keys {sorted(extra)}")
@@ -158,6 +169,9 @@ def run_cli(cli, files):
     skipped = 0
     for rel, vectors in files:
         for v in vectors:
+            if v.get("kind") in REPLY_KINDS:
+                skipped += 1
+                continue
             data = input_bytes(v)
             if b"\r" in data or b"\n" in data:
                 skipped += 1
@@ -221,7 +235,7 @@ def main(argv=None):
                 print(f"    got: {line[:400]}")
     ran = len(results)
     print(f"check.py: {ran} run, {ran - failed} passed, {failed} failed, "
-          f"{skipped} skipped (CR/LF in the input), {len(problems)} invalid")
+          f"{skipped} skipped (CR/LF in the input, or a reply/status kind), {len(problems)} invalid")
     return 1 if failed or problems else 0
 
 
