@@ -3,34 +3,15 @@
 // 0x20 and 0x7F as \u00xx (lower-case hex); everything else as is.
 #include <string>
 
+#include "json_escape.hpp"
 #include "smtpspec/json.hpp"
 
 namespace smtpspec {
 namespace {
 
 void str(std::string& o, std::string_view s) {
-  static constexpr char hex[] = "0123456789abcdef";
   o.push_back('"');
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"': o += "\\\""; break;
-      case '\\': o += "\\\\"; break;
-      case '\b': o += "\\b"; break;
-      case '\f': o += "\\f"; break;
-      case '\n': o += "\\n"; break;
-      case '\r': o += "\\r"; break;
-      case '\t': o += "\\t"; break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          o += "\\u00";
-          o.push_back(hex[c >> 4]);
-          o.push_back(hex[c & 15]);
-        } else {
-          o.push_back(ch);
-        }
-    }
-  }
+  for (char ch : s) detail::append_json_ascii(o, static_cast<unsigned char>(ch));
   o.push_back('"');
 }
 

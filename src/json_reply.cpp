@@ -3,6 +3,7 @@
 // rules as src/json.cpp: fixed key order, every key present, null for absent, no white space,
 // strings escaped as \" \\ \b \f \n \r \t and \u00xx for other octets below 0x20 and 0x7F; text
 // that is not UTF-8 (replies are received octets) has U+FFFD per maximal ill-formed subsequence.
+#include "json_escape.hpp"
 #include <string>
 #include <utility>
 
@@ -62,7 +63,6 @@ class writer {
     return *this;
   }
   writer& str(std::string_view s) {
-    static constexpr char hex[] = "0123456789abcdef";
     out.push_back('"');
     for (std::size_t i = 0; i < s.size();) {
       const auto c = static_cast<unsigned char>(s[i]);
@@ -76,23 +76,7 @@ class writer {
         continue;
       }
       ++i;
-      switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default:
-          if (c < 0x20 || c == 0x7f) {
-            out += "\\u00";
-            out.push_back(hex[c >> 4]);
-            out.push_back(hex[c & 15]);
-          } else {
-            out.push_back(static_cast<char>(c));
-          }
-      }
+      detail::append_json_ascii(out, c);
     }
     out.push_back('"');
     return *this;
