@@ -231,7 +231,7 @@ result<T> run(std::string_view input, const parse_options& o, Get get, error_cod
     error err;
     if (!detail::check_value(v, o, st.base, err)) return err;
     value_notes(v, st);
-    std::sort(st.diags.begin(), st.diags.end(),
+    if (st.diags.size() > 1) std::sort(st.diags.begin(), st.diags.end(),
               [](const diagnostic& a, const diagnostic& b) { return a.offset < b.offset; });
     return result<T>(std::move(v), std::move(st.diags));
   }

@@ -213,7 +213,7 @@ result<command> parse_impl(std::string_view line, const parse_options& o, int& h
       if (!invalid_text) value_notes(cmd.domain, st);
     }
     st.diags.insert(st.diags.end(), pre.begin(), pre.end());
-    std::sort(st.diags.begin(), st.diags.end(),
+    if (st.diags.size() > 1) std::sort(st.diags.begin(), st.diags.end(),
               [](const diagnostic& a, const diagnostic& b) { return a.offset < b.offset; });
     return result<command>(std::move(cmd), std::move(st.diags));
   }

@@ -75,7 +75,8 @@ using diagnostics = std::vector<diagnostic>;
 template <class T>
 class [[nodiscard]] result {
  public:
-  result(T v, diagnostics d = {}) : value_(std::move(v)), diags_(std::move(d)) {}
+  result(T&& v, diagnostics d = {}) : value_(std::move(v)), diags_(std::move(d)) {}
+  result(const T& v, diagnostics d = {}) : value_(v), diags_(std::move(d)) {}
   result(struct error e, diagnostics d = {}) : error_(std::move(e)), diags_(std::move(d)) {}
 
   [[nodiscard]] bool ok() const noexcept { return value_.has_value(); }
