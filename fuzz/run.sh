@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the fuzz targets with clang-14, libFuzzer, ASan and UBSan, and runs each for N seconds.
-#   fuzz/run.sh [seconds per target, default 30] [target…]   (targets: command path mailbox domain)
+#   fuzz/run.sh [seconds per target, default 30] [target…]   (targets: command path mailbox domain reply enhanced_status)
 # Build tree: $SMTPSPEC_FUZZ_BUILD (default /tmp/smtpspec-fuzz). New corpus entries go to the build
 # tree, never into the repository; crash reproducers go to fuzz/crashes/<target>/, which ctest
 # then replays as regression inputs.
@@ -10,7 +10,7 @@ root=$(cd "$here/.." && pwd)
 seconds=${1:-${FUZZ_SECONDS:-30}}
 shift || true
 targets=("$@")
-((${#targets[@]})) || targets=(command path mailbox domain)
+((${#targets[@]})) || targets=(command path mailbox domain reply enhanced_status)
 build=${SMTPSPEC_FUZZ_BUILD:-/tmp/smtpspec-fuzz}
 jobs=$(nproc 2>/dev/null || echo 2)
 
