@@ -4,4 +4,9 @@ import { createRequire } from 'node:module';
 const smtpspec = createRequire(import.meta.url)('./index.js');
 
 export const { parseCommand, parsePath, parseMailbox, parseDomain, catalogue, version } = smtpspec;
+// Issue 4 (reply.js): enhanced status codes, replies, the standard replies, the DSN catalogue.
+export const {
+  parseEnhancedStatus, enhancedStatusCatalogue, ReplyParser, parseReplies, parseEhloReply, formatReply,
+  formatEhloReply, replyCatalogue, dsnCatalogue, explainDsn,
+} = smtpspec;
 export default smtpspec;

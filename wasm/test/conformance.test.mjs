@@ -1,7 +1,9 @@
 // The shared conformance vectors (conformance/README.md) through the npm package.
 // Each vector is one test named `file:id`: its `expect` must match as a subset, and the object
 // must serialise to exactly the octets smtpspec::to_json wrote for it, by both the fast and the
-// JSON path, from a string and from a Buffer. With SMTPSPEC_CONFORMANCE_OUT_DIR (then
+// JSON path, from a string and from a Buffer; and it must have taken the fast path (bind.cpp keeps
+// JSON only for a value parsed from input with non-ASCII octets, where octet offsets are not
+// string indices; no such input parses without SMTPUTF8). With SMTPSPEC_CONFORMANCE_OUT_DIR (then
 // <dir>/wasm.jsonl) or SMTPSPEC_CONFORMANCE_OUT (a file) set, writes `<file>:<id>\t<json>` per
 // vector in manifest order, for tools/test-all.sh to compare with the C++ and Python runners.
 // SMTPSPEC_CONFORMANCE_DIR overrides where the vectors are (default: conformance/).
@@ -10,6 +12,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { canonical, parsers, repo, smtpspec, subsetMismatch } from './helpers.mjs';
+import { checkReplyVector, replyKinds, replyVectorJson } from './reply-vectors.mjs';
 
 const conformance = process.env.SMTPSPEC_CONFORMANCE_DIR || join(repo, 'conformance');
 const manifestPath = join(conformance, 'manifest.json');
@@ -103,20 +106,30 @@ if (!existsSync(manifestPath)) {
       const name = `${file.name}:${id}`;
       const fn = parsers[v?.kind];
       let result;
+      let fast;
       let error;
       try {
         if (typeof v?.id !== 'string') throw new Error(`entry ${index + 1} has no string id`);
         if (ids.has(id)) throw new Error(`duplicate id ${id}`);
         ids.add(id);
+        if (replyKinds.has(v.kind)) {  // issue 4 (reply-vectors.mjs): the line is the C++ JSON text itself
+          if (v.expect === null || typeof v.expect !== 'object') throw new Error('vector without "expect"');
+          const replyJson = replyVectorJson(v);
+          result = JSON.parse(replyJson);
+          lines.push(`${name}\t${replyJson}\n`);
+          cases.push({ name, v, result, replyJson });
+          return;
+        }
         if (!fn) throw new Error(`unknown kind ${JSON.stringify(v.kind)}`);
         if (v.expect === null || typeof v.expect !== 'object') throw new Error('vector without "expect"');
         result = smtpspec[fn](inputOf(v), optionsOf(v));
+        fast = smtpspec._lastWasFast();
         lines.push(`${name}\t${canonical(result)}\n`);
       } catch (e) {
         error = e;
         lines.push(`${name}\t${JSON.stringify({ bad_vector: String(e.message) })}\n`);
       }
-      cases.push({ name, v, fn, result, error });
+      cases.push({ name, v, fn, result, fast, error });
     });
   }
   const out = outputPath();
@@ -125,9 +138,15 @@ if (!existsSync(manifestPath)) {
     writeFileSync(out, lines.join(''));
   }
 
-  for (const { name, v, fn, result, error } of cases) {
+  for (const { name, v, fn, result, fast, error, replyJson } of cases) {
     test(name, () => {
       if (error) throw error;
+      if (replyJson !== undefined) {  // issue 4 (reply-vectors.mjs)
+        const m = subsetMismatch(v.expect, result);
+        assert.equal(m, null, `${name}: ${m}\n  input: ${JSON.stringify(v.input ?? v.input_hex)}`);
+        checkReplyVector(v, result, replyJson);
+        return;
+      }
       const mismatch = subsetMismatch(v.expect, result);
       assert.equal(mismatch, null, `${name}: ${mismatch}\n  input: ${JSON.stringify(v.input ?? v.input_hex)}`);
       // Octet-identical to the C++ canonical JSON, whichever path built the object.
@@ -137,8 +156,15 @@ if (!existsSync(manifestPath)) {
       assert.equal(Buffer.from(canonical(result)).toString('latin1'), cxx, 'fast path vs C++ to_json');
       assert.equal(Buffer.from(canonical(smtpspec._viaJson[fn](input, options))).toString('latin1'), cxx,
         'JSON path vs C++ to_json');
+      // The fast path, unless the documented exception applies.
+      const octetsOf = typeof input === 'string' ? Buffer.from(input) : input;
+      const jsonOnly = result.ok && octetsOf.some((b) => b >= 0x80);
+      assert.equal(fast, !jsonOnly, jsonOnly ? 'a value from non-ASCII input takes the JSON path' : 'took the fast path');
       // A string and its UTF-8 octets are the same input.
-      if (typeof input === 'string') assert.deepEqual(smtpspec[fn](Buffer.from(input), options), result);
+      if (typeof input === 'string') {
+        assert.deepEqual(smtpspec[fn](octetsOf, options), result);
+        assert.equal(smtpspec._lastWasFast(), !jsonOnly, 'the octets took the same path');
+      }
       if (!result.ok) {
         assert.ok(codes.has(result.error.code), `error code ${result.error.code} is in the catalogue`);
         assert.ok(result.error.offset >= 0 && result.error.offset <= Buffer.byteLength(input), 'offset inside the input');

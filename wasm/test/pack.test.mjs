@@ -33,8 +33,8 @@ test('npm pack, install into an empty directory, require, import and type-check'
 
   const listing = JSON.parse(npm(['pack', packageDir, '--pack-destination', packs, '--json'], work));
   const files = listing[0].files.map((f) => f.path).sort();
-  assert.deepEqual(files, ['README.md', 'index.d.mts', 'index.d.ts', 'index.js', 'index.mjs', 'package.json',
-    'smtpspec_wasm.js']);
+  assert.deepEqual(files, ['LICENSE', 'README.md', 'dsn.d.mts', 'dsn.d.ts', 'dsn.js', 'dsn.mjs', 'index.d.mts', 'index.d.ts',
+    'index.js', 'index.mjs', 'package.json', 'reply.js', 'smtpspec_wasm.js']);
   const tarball = join(packs, readdirSync(packs).find((f) => f.endsWith('.tgz')));
 
   writeFileSync(join(app, 'package.json'), '{"name":"app","private":true}\n');
@@ -52,14 +52,21 @@ test('npm pack, install into an empty directory, require, import and type-check'
   const expected = JSON.parse(cjs);
   assert.deepEqual(expected.slice(0, 3), [true, 'MAIL', 'a@example.com']);
   assert.deepEqual(JSON.parse(esm), expected);
+  // smtpspec/dsn, the haraka-dsn drop-in, through the "exports" map (issue 4).
+  const dsnCjs = run(process.execPath, ['-e',
+    "const DSN = require('smtpspec/dsn'); process.stdout.write(String(DSN.no_such_user('x', 451)))"], { cwd: app });
+  const dsnEsm = run(process.execPath, ['--input-type=module', '-e',
+    "import DSN, { no_such_user } from 'smtpspec/dsn'; process.stdout.write(DSN.no_such_user === no_such_user ? String(no_such_user('x', 451)) : '')"],
+  { cwd: app });
+  assert.deepEqual([dsnCjs, dsnEsm], ['4.1.1 x', '4.1.1 x']);
 
   // The types as a TypeScript user resolves them through the "exports" map, CJS and ESM.
   assert.ok(existsSync(tsc), `${tsc} is missing: run tools/setup.sh (npm ci in wasm/npm)`);
-  for (const f of ['check.cts', 'check.mts']) copyFileSync(join(repo, 'wasm/test/types', f), join(app, f));
+  for (const f of ['check.cts', 'check.mts', 'reply.cts', 'reply.mts']) copyFileSync(join(repo, 'wasm/test/types', f), join(app, f));
   writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({
     compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true,
       noEmit: true, types: [], noUnusedLocals: true },
-    files: ['check.cts', 'check.mts'],
+    files: ['check.cts', 'check.mts', 'reply.cts', 'reply.mts'],
   }));
   run(process.execPath, [tsc, '-p', join(app, 'tsconfig.json')], { cwd: app });
 });

@@ -4,6 +4,7 @@
 import { createRequire } from 'node:module';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { replyDeclarations } from './gen-dts-reply.mjs';
 
 const dir = resolve(process.argv[2] ?? '.');
 const smtpspec = createRequire(join(dir, 'index.js'))('./index.js');
@@ -178,6 +179,9 @@ function shape(row) {
   return `{\n${lines.join('\n')}\n}`;
 }
 
+// Issue 4: replies, enhanced status codes, DSN (reply.js), declared by gen-dts-reply.mjs.
+const reply = replyDeclarations(smtpspec);
+
 const esm = text.replace(/^export const version: string;$/m, (m) => `${m}
 
 declare const smtpspec: {
@@ -187,7 +191,8 @@ declare const smtpspec: {
   parseDomain: typeof parseDomain;
   catalogue: typeof catalogue;
   version: typeof version;
+${reply.names.map((n) => `  ${n}: typeof ${n};`).join('\n')}
 };
 export default smtpspec;`);
-writeFileSync(join(dir, 'index.d.ts'), text);
-writeFileSync(join(dir, 'index.d.mts'), esm);
+writeFileSync(join(dir, 'index.d.ts'), text + reply.decl);
+writeFileSync(join(dir, 'index.d.mts'), esm + reply.decl);
