@@ -1,27 +1,39 @@
-"""Writes smtpspec/__init__.pyi from its template and the built module's enums (run by CMake after
-the module is built). Usage: gen_stub.py TEMPLATE OUT, where OUT is <package dir>/__init__.pyi."""
+"""Writes smtpspec/__init__.pyi and smtpspec/dsn.pyi from their templates and the built module's
+catalogues (run by CMake after the module is built): the enum members and the DSN helper names are
+never typed by hand. Usage: gen_stub.py SOURCE_DIR PACKAGE_DIR (the built smtpspec/ directory)."""
 
 import os
 import sys
 
-template, out = sys.argv[1], sys.argv[2]
+source, package = sys.argv[1], sys.argv[2]
 # Import the package being built, never the source tree next to this script.
-sys.path[0] = os.path.dirname(os.path.dirname(os.path.abspath(out)))
+sys.path[0] = os.path.dirname(os.path.abspath(package))
 import smtpspec  # noqa: E402
+from smtpspec import dsn  # noqa: E402
 
 
 def members(enum_cls):
     return "".join(f"    {m.name} = {m.value!r}\n" for m in enum_cls)
 
 
-with open(template, encoding="utf-8") as f:
-    text = f.read()
-for name in ("ErrorCode", "DiagnosticId", "Verb"):
-    marker = f"    # @{name}@\n"
-    if marker not in text:
-        sys.exit(f"gen_stub: {marker.strip()} missing from {template}")
-    text = text.replace(marker, members(getattr(smtpspec, name)))
-tmp = out + ".tmp"
-with open(tmp, "w", encoding="utf-8") as f:
-    f.write(text)
-os.replace(tmp, out)
+def helpers():
+    return "".join(f"def {name}(msg: _Msg = ..., code: _Code = ...) -> DSN: ...\n" for name in dsn.FUNCTIONS)
+
+
+def fill(template, out, markers):
+    with open(os.path.join(source, template), encoding="utf-8") as f:
+        text = f.read()
+    for marker, body in markers.items():
+        if marker not in text:
+            sys.exit(f"gen_stub: {marker.strip()} missing from {template}")
+        text = text.replace(marker, body)
+    path = os.path.join(package, out)
+    with open(path + ".tmp", "w", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(path + ".tmp", path)
+
+
+fill("__init__.pyi.in", "__init__.pyi",
+     {f"    # @{name}@\n": members(getattr(smtpspec, name))
+      for name in ("ErrorCode", "DiagnosticId", "Verb", "ReplyDiagnosticId")})
+fill("dsn.pyi.in", "dsn.pyi", {"# @functions@\n": helpers()})

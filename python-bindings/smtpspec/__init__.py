@@ -1,4 +1,5 @@
-"""smtpspec: RFC 5321 commands, paths, mailboxes and domains — is it valid, and if not, exactly why.
+"""smtpspec: RFC 5321 commands, paths, mailboxes and domains — is it valid, and if not, exactly why;
+enhanced status codes, SMTP replies (parser and formatter) and the DSN catalogue (``smtpspec.dsn``).
 
     >>> import smtpspec
     >>> r = smtpspec.parse_mailbox("john.smith@example.com")
@@ -11,6 +12,21 @@ Every parse function takes str (parsed as its UTF-8 octets) or bytes, never rais
 and returns a result with ``ok``, ``value``, ``error``, ``diagnostics``, ``to_dict()`` and
 ``to_json()``; attribute names and values mirror the canonical JSON (conformance/README.md), and
 ``to_json()`` is the C++ library's own output. Error offsets count octets of the input.
+
+Replies, server side and client side, and haraka-dsn's helpers:
+
+    >>> smtpspec.format_reply(550, "5.1.1", ["No such user", "Try again"]).value.data
+    b'550-5.1.1 No such user\\r\\n550 5.1.1 Try again\\r\\n'
+    >>> parser = smtpspec.ReplyParser()
+    >>> parser.feed(b"250-mx.example\\r\\n250 SIZE 1")
+    []
+    >>> replies = parser.feed(b"000\\r\\n")
+    >>> [(r.code, r.messages) for r in replies]
+    [(250, ['mx.example', 'SIZE 1000'])]
+    >>> smtpspec.parse_ehlo_reply(replies[0]).value.find("size").params
+    ['1000']
+    >>> str(smtpspec.dsn.no_such_user())
+    '5.1.1 No such user'
 """
 
 import enum as _enum
@@ -23,16 +39,32 @@ from ._smtpspec import (
     Diagnostic,
     Domain,
     DomainResult,
+    EhloKeyword,
+    EhloReply,
+    EhloReplyResult,
+    EnhancedStatus,
+    EnhancedStatusResult,
     Error,
     EsmtpParam,
+    FormattedReply,
+    FormattedReplyResult,
     Mailbox,
     MailboxResult,
     Path,
     PathResult,
+    Reply,
+    ReplyDiagnostic,
+    ReplyLine,
+    ReplyParser,
+    format_ehlo_reply,
+    format_reply,
     parse_command,
     parse_domain,
+    parse_ehlo_reply,
+    parse_enhanced_status,
     parse_mailbox,
     parse_path,
+    parse_replies,
 )
 
 __version__ = _smtpspec.__version__
@@ -59,12 +91,28 @@ DiagnosticId = _make_enum(
     "DiagnosticId", [row["name"] for row in _smtpspec.diagnostic_catalogue()],
     "Diagnostic ids: include/smtpspec/catalogue/diagnostics.inc, one member per row.")
 Verb = _make_enum("Verb", _smtpspec.verbs(), "Command verbs, in upper case as in the JSON.")
-_smtpspec._register_enums(ErrorCode, DiagnosticId, Verb)
+ReplyDiagnosticId = _make_enum(
+    "ReplyDiagnosticId", [row["id"] for row in _json.loads(_smtpspec.reply_catalogue_json())["reply_diagnostics"]],
+    "Reply parser diagnostic ids: include/smtpspec/catalogue/reply_diagnostics.inc, one member per row.")
+_smtpspec._register_enums(ErrorCode, DiagnosticId, Verb, ReplyDiagnosticId)
+
+from . import dsn  # noqa: E402  (smtpspec.dsn: the haraka-dsn catalogue)
 
 
 def catalogue():
     """The error and diagnostic catalogues, exactly as the C++ library (and CLI) give them."""
     return _json.loads(_smtpspec.catalogue_json())
+
+
+def enhanced_status_catalogue():
+    """The RFC 3463 / RFC 5248 registry: {"classes", "subjects", "codes"} (conformance/README.md)."""
+    return _json.loads(_smtpspec.enhanced_status_catalogue_json())
+
+
+def reply_catalogue():
+    """RFC 5321 §4.2.2-§4.2.3 standard replies, §4.3.2 sequences and the reply parser's diagnostics:
+    {"standard_replies", "sequences", "reply_diagnostics"}."""
+    return _json.loads(_smtpspec.reply_catalogue_json())
 
 
 __all__ = [
@@ -74,18 +122,38 @@ __all__ = [
     "DiagnosticId",
     "Domain",
     "DomainResult",
+    "EhloKeyword",
+    "EhloReply",
+    "EhloReplyResult",
+    "EnhancedStatus",
+    "EnhancedStatusResult",
     "Error",
     "ErrorCode",
     "EsmtpParam",
+    "FormattedReply",
+    "FormattedReplyResult",
     "Mailbox",
     "MailboxResult",
     "Path",
     "PathResult",
+    "Reply",
+    "ReplyDiagnostic",
+    "ReplyDiagnosticId",
+    "ReplyLine",
+    "ReplyParser",
     "Verb",
     "__version__",
     "catalogue",
+    "dsn",
+    "enhanced_status_catalogue",
+    "format_ehlo_reply",
+    "format_reply",
     "parse_command",
     "parse_domain",
+    "parse_ehlo_reply",
+    "parse_enhanced_status",
     "parse_mailbox",
     "parse_path",
+    "parse_replies",
+    "reply_catalogue",
 ]

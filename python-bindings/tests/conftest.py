@@ -14,6 +14,8 @@ PARSERS = {
 }
 # Properties of Command that only some verbs use (the JSON leaves the others out).
 COMMAND_FIELDS = [n for n in dir(smtpspec.Command) if not n.startswith("_")]
+# JSON keys that are Python keywords, and the attribute that stands for each.
+ATTRIBUTE_FOR = {"class": "cls"}
 
 
 def _same(got, want):
@@ -28,10 +30,11 @@ def mirror_mismatches(obj, want, where="result"):
     out = []
     if isinstance(want, dict):
         for key, sub in want.items():
-            if not hasattr(obj, key):
-                out.append(f"{where}: no attribute {key!r}")
+            name = ATTRIBUTE_FOR.get(key, key)
+            if not hasattr(obj, name):
+                out.append(f"{where}: no attribute {name!r}")
                 continue
-            out += mirror_mismatches(getattr(obj, key), sub, f"{where}.{key}")
+            out += mirror_mismatches(getattr(obj, name), sub, f"{where}.{name}")
         if isinstance(obj, smtpspec.Command):
             for key in COMMAND_FIELDS:
                 if key not in want and getattr(obj, key) is not None:

@@ -236,9 +236,10 @@ def test_package_files_and_stub():
     stub = ast.parse((pkg / "__init__.pyi").read_text())
     declared = {n.name for n in stub.body if isinstance(n, (ast.ClassDef, ast.FunctionDef))}
     declared |= {t.id for n in stub.body if isinstance(n, ast.AnnAssign) for t in [n.target]}
+    declared |= {a.asname or a.name for n in stub.body if isinstance(n, ast.ImportFrom) for a in n.names}
     assert set(smtpspec.__all__) <= declared
     enums = {n.name: n for n in stub.body if isinstance(n, ast.ClassDef)}
-    for cls in (ErrorCode, DiagnosticId, Verb):
+    for cls in (ErrorCode, DiagnosticId, Verb, smtpspec.ReplyDiagnosticId):
         names = {t.id for a in enums[cls.__name__].body if isinstance(a, ast.Assign) for t in a.targets}
         assert names == {m.name for m in cls}
 

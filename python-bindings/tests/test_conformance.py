@@ -3,6 +3,9 @@
 Also writes the canonical JSON of every vector, in manifest order, to
 SMTPSPEC_CONFORMANCE_OUT_DIR/python.jsonl (or SMTPSPEC_CONFORMANCE_OUT, a file), for the
 cross-surface comparison.
+
+Kinds: command, path, mailbox, domain (a parse result each); enhanced_status (a result);
+reply (a stream: the list of its replies, whose canonical JSON is an array); format_reply (a result).
 """
 
 import json
@@ -11,11 +14,15 @@ import pathlib
 
 import pytest
 import smtpspec
-from conftest import PARSERS, ROOT, assert_mirrors
+from conftest import PARSERS, ROOT, assert_mirrors, mirror_mismatches
 
 CONFORMANCE = ROOT / "conformance"
 MANIFEST = CONFORMANCE / "manifest.json"
 PROFILES = {"strict": False, "lenient": True}
+# The issue-4 kinds (conformance/README.md, "Replies and status codes") and the options each takes.
+REPLY_OPTIONS = {"max_line", "max_lines", "max_diagnostics", "lf_ends_line"}
+FORMAT_OPTIONS = {"enhanced_codes", "max_line", "policy", "utf8"}
+KINDS = set(PARSERS) | {"enhanced_status", "reply", "format_reply"}
 
 
 def _manifest_files(manifest):
@@ -38,16 +45,52 @@ def load_vectors():
     return cases
 
 
+class Replies(list):
+    """A reply vector's answer: the replies, with the canonical JSON of the array."""
+
+    def to_json(self):
+        return "[" + ",".join(r.to_json() for r in self) + "]"
+
+    def to_dict(self):
+        return [r.to_dict() for r in self]
+
+
+def _options(given, known, name):
+    assert set(given) <= known, f"{name}: unknown options {sorted(set(given) - known)}"
+    return dict(given)
+
+
 def run(vector):
+    kind = vector["kind"]
+    if kind == "format_reply":
+        spec = vector["input"]
+        lines = [bytes.fromhex(h) for h in spec["lines_hex"]] if "lines_hex" in spec else spec.get("lines", [])
+        options = _options(spec.get("options", {}), FORMAT_OPTIONS, "format_reply")
+        return smtpspec.format_reply(spec["code"], spec.get("enhanced"), lines, **options)
     if "input_hex" in vector:
         data = bytes.fromhex(vector["input_hex"])
     else:
         data = vector["input"]
+    if kind == "enhanced_status":
+        return smtpspec.parse_enhanced_status(data)
+    if kind == "reply":
+        return Replies(smtpspec.parse_replies(data, **_options(vector.get("options", {}), REPLY_OPTIONS, "reply")))
     lenient = PROFILES[vector.get("profile", "strict")]
-    kind = vector["kind"]
     if kind == "path":
         return smtpspec.parse_path(data, lenient=lenient, role=vector.get("role", "any"))
     return PARSERS[kind](data, lenient=lenient)
+
+
+def fed_in_parts(vector, cuts):
+    """A reply vector's stream fed to one ReplyParser in pieces cut at `cuts`."""
+    data = bytes.fromhex(vector["input_hex"]) if "input_hex" in vector else vector["input"].encode("utf-8")
+    parser = smtpspec.ReplyParser(**vector.get("options", {}))
+    out, start = Replies(), 0
+    for cut in list(cuts) + [len(data)]:
+        out += parser.feed(data[start:cut])
+        start = cut
+    out += parser.finish()
+    return out
 
 
 def subset_mismatches(want, got, where="$"):
@@ -113,11 +156,28 @@ def test_vector(vector):
     got = result.to_dict()
     problems = subset_mismatches(vector["expect"], got)
     assert not problems, "\n".join(problems + [f"got: {result.to_json()}"])
+    assert json.loads(result.to_json()) == got
     # The same octets given as bytes give the same answer.
-    if "input" in vector:
+    if vector["kind"] == "format_reply" and "lines" in vector["input"]:
+        spec = vector["input"]
+        as_bytes = dict(spec, lines_hex=[line.encode("utf-8").hex() for line in spec["lines"]])
+        del as_bytes["lines"]
+        assert run(dict(vector, input=as_bytes)).to_json() == result.to_json()
+    elif "input" in vector and isinstance(vector["input"], str):
         as_bytes = dict(vector, input_hex=vector["input"].encode("utf-8").hex())
+        del as_bytes["input"]
         assert run(as_bytes).to_json() == result.to_json()
-    assert_mirrors(result)
+    if vector["kind"] == "reply":
+        # Any split of the stream gives the same replies (every two-part split, and octet by octet).
+        whole = result.to_json()
+        size = len(bytes.fromhex(vector["input_hex"]) if "input_hex" in vector else vector["input"].encode())
+        for cut in range(size + 1):
+            assert fed_in_parts(vector, [cut]).to_json() == whole, f"split at {cut}"
+        assert fed_in_parts(vector, range(1, size)).to_json() == whole, "octet by octet"
+        for reply in result:
+            assert not mirror_mismatches(reply, reply.to_dict(), "reply"), mirror_mismatches(reply, reply.to_dict())
+    else:
+        assert_mirrors(result)
 
 
 @pytest.mark.skipif(not MANIFEST.exists(), reason="no conformance/manifest.json yet")
@@ -125,7 +185,11 @@ def test_ids_are_unique_and_vectors_well_formed():
     names = [name for name, _ in load_vectors()]
     assert len(names) == len(set(names)), sorted(n for n in names if names.count(n) > 1)
     for name, v in load_vectors():
-        assert v["kind"] in PARSERS, name
+        assert v["kind"] in KINDS, name
         assert v.get("profile", "strict") in PROFILES, name
         assert ("input" in v) != ("input_hex" in v), f"{name}: exactly one of input, input_hex"
-        assert isinstance(v["expect"], dict), name
+        # A reply vector expects the array of replies; every other kind one result.
+        assert isinstance(v["expect"], list if v["kind"] == "reply" else dict), name
+        if v["kind"] == "format_reply":
+            assert isinstance(v["input"], dict) and isinstance(v["input"]["code"], int), name
+            assert ("lines" in v["input"]) + ("lines_hex" in v["input"]) <= 1, name

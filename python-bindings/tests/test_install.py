@@ -16,8 +16,13 @@ CHECK = textwrap.dedent("""
     r = smtpspec.parse_command(b"MAIL FROM:<a@example.com> SIZE=10\\r\\n")
     assert r.ok and r.value.path.mailbox.domain.text == "example.com", r.to_json()
     assert r.to_dict()["verb"] == "MAIL"
+    (reply,) = smtpspec.parse_replies(smtpspec.format_reply(550, "5.1.1", ["x"]).value.data)
+    assert reply.enhanced == "5.1.1", reply.to_json()
+    from smtpspec import dsn
+    assert str(dsn.addr_mbox_mobed()).startswith("5.1.6 ")
     pkg = pathlib.Path(smtpspec.__file__).parent
-    assert (pkg / "py.typed").exists() and (pkg / "__init__.pyi").exists()
+    assert (pkg / "py.typed").exists() and (pkg / "__init__.pyi").exists() and (pkg / "dsn.pyi").exists()
+    assert "def no_such_user(" in (pkg / "dsn.pyi").read_text()
     assert list(pkg.glob("_smtpspec*.so")), list(pkg.iterdir())
     print(smtpspec.__version__, pkg)
 """)
