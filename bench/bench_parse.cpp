@@ -71,6 +71,55 @@ BENCHMARK(BM_parse_path);
 BENCHMARK(BM_parse_domain);
 BENCHMARK(BM_to_json);
 
+// Issue 4 entry points. The reply workload is a whole server side of a session (greeting, a
+// multi-line EHLO reply, MAIL/RCPT/DATA replies with enhanced codes, QUIT), parsed in one go;
+// items are replies.
+const std::string& reply_stream() {
+  static const std::string s =
+      "220 mx.example.org ESMTP ready\r\n"
+      "250-mx.example.org greets client.example.com\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n"
+      "250-8BITMIME\r\n250-ENHANCEDSTATUSCODES\r\n250-SMTPUTF8\r\n250 CHUNKING\r\n"
+      "250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n550 5.1.1 <nobody@example.org>: Recipient address rejected\r\n"
+      "354 End data with <CR><LF>.<CR><LF>\r\n250 2.0.0 Ok: queued as 4F2C31E0A2\r\n221 2.0.0 Bye\r\n";
+  return s;
+}
+
+void BM_parse_replies(benchmark::State& state) {
+  std::size_t n = 0;
+  for (auto _ : state) {
+    auto replies = smtpspec::parse_replies(reply_stream());
+    n += replies.size();
+    benchmark::DoNotOptimize(replies);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(n));
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * reply_stream().size()));
+}
+
+void BM_format_reply(benchmark::State& state) {
+  const auto status = smtpspec::parse_enhanced_status("5.1.1").value();
+  const std::string_view lines[] = {"<nobody@example.org>: Recipient address rejected", "User unknown"};
+  for (auto _ : state) {
+    auto r = smtpspec::format_reply(550, status, std::span<const std::string_view>(lines));
+    benchmark::DoNotOptimize(r);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+void BM_parse_enhanced_status(benchmark::State& state) {
+  static const char* const codes[] = {"2.0.0", "5.1.1", "4.7.1", "5.7.26", "4.4.2", "5.3.4"};
+  std::size_t i = 0;
+  for (auto _ : state) {
+    auto r = smtpspec::parse_enhanced_status(codes[i]);
+    benchmark::DoNotOptimize(r);
+    if (++i == std::size(codes)) i = 0;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+BENCHMARK(BM_parse_replies);
+BENCHMARK(BM_format_reply);
+BENCHMARK(BM_parse_enhanced_status);
+
 }  // namespace
 
 BENCHMARK_MAIN();
