@@ -34,26 +34,44 @@ constexpr std::array<verb, 15> verb_list{verb::ehlo, verb::helo, verb::lhlo, ver
                                          verb::data, verb::rset, verb::vrfy, verb::expn, verb::help,
                                          verb::noop, verb::quit, verb::starttls, verb::auth, verb::bdat};
 
-// Case-insensitive: `c & ~0x20` is an upper-case letter only for that letter in either case.
-const verb_row* find_verb(std::string_view word) noexcept {
-  if (word.size() != 4) {
-    if (word.size() == 8) {
-      for (std::size_t i = 0; i < 8; ++i) {
-        if ((word[i] & ~0x20) != "STARTTLS"[i]) return nullptr;
-      }
-      return &verbs[static_cast<std::size_t>(verb::starttls)];
-    }
-    return nullptr;
-  }
-  const auto up = [&](std::size_t i) { return static_cast<char>(word[i] & ~0x20); };
-  const char a = up(0), b = up(1), c = up(2), d = up(3);
-  for (const auto& row : verbs) {
-    if (row.name.size() == 4 && row.name[0] == a && row.name[1] == b && row.name[2] == c && row.name[3] == d) {
-      return &row;
-    }
-  }
-  return nullptr;
+// Case-insensitive: `c & ~0x20` is an upper-case letter only for that letter in either case,
+// so a verb is found by one 32-bit key (plus the second half of STARTTLS).
+constexpr std::uint32_t key4(const char* w) noexcept {
+  return (static_cast<std::uint32_t>(static_cast<unsigned char>(w[0]) & 0xDF) << 24) |
+         (static_cast<std::uint32_t>(static_cast<unsigned char>(w[1]) & 0xDF) << 16) |
+         (static_cast<std::uint32_t>(static_cast<unsigned char>(w[2]) & 0xDF) << 8) |
+         static_cast<std::uint32_t>(static_cast<unsigned char>(w[3]) & 0xDF);
 }
+
+const verb_row* find_verb(std::string_view word) noexcept {
+  const auto row = [](verb v) { return &verbs[static_cast<std::size_t>(v)]; };
+  if (word.size() == 8) {
+    return key4(word.data()) == key4("STAR") && key4(word.data() + 4) == key4("TTLS") ? row(verb::starttls)
+                                                                                     : nullptr;
+  }
+  if (word.size() != 4) return nullptr;
+  switch (key4(word.data())) {
+    case key4("EHLO"): return row(verb::ehlo);
+    case key4("HELO"): return row(verb::helo);
+    case key4("LHLO"): return row(verb::lhlo);
+    case key4("MAIL"): return row(verb::mail);
+    case key4("RCPT"): return row(verb::rcpt);
+    case key4("DATA"): return row(verb::data);
+    case key4("RSET"): return row(verb::rset);
+    case key4("VRFY"): return row(verb::vrfy);
+    case key4("EXPN"): return row(verb::expn);
+    case key4("HELP"): return row(verb::help);
+    case key4("NOOP"): return row(verb::noop);
+    case key4("QUIT"): return row(verb::quit);
+    case key4("AUTH"): return row(verb::auth);
+    case key4("BDAT"): return row(verb::bdat);
+    default: return nullptr;
+  }
+}
+
+// Octets that end the verb: SP, HTAB, CR, LF, NUL.
+constexpr auto verb_stop = grammar::make_table(
+    [](unsigned char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == 0; });
 
 template <typename Strict, typename Lenient>
 bool run_match(std::string_view content, state& st) {
@@ -127,10 +145,8 @@ result<command> parse_impl(std::string_view line, const parse_options& o, int& h
   // The verb ends at SP or the line's end (§4.1.1); TAB too, which lenient accepts as a
   // separator. No verb is longer than 8 octets, so the scan is bounded.
   std::size_t word_end = 0;
-  while (word_end < line.size() && word_end < 9 && line[word_end] != ' ' && line[word_end] != '\t' &&
-         line[word_end] != '\r' && line[word_end] != '\n' && line[word_end] != '\0') {
-    ++word_end;
-  }
+  const std::size_t scan_to = std::min<std::size_t>(line.size(), 9);
+  while (word_end < scan_to && !verb_stop[static_cast<unsigned char>(line[word_end])]) ++word_end;
   const verb_row* row = find_verb(line.substr(0, word_end));
   if (row != nullptr) hint = static_cast<int>(row->v);
 
