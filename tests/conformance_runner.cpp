@@ -83,22 +83,6 @@ std::vector<std::string> manifest_files(const json& m) {
   return out;
 }
 
-std::optional<std::string> decode_hex(const std::string& hex) {
-  if (hex.size() % 2 != 0) return std::nullopt;
-  auto nib = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  std::string out;
-  for (std::size_t i = 0; i < hex.size(); i += 2) {
-    const int hi = nib(hex[i]), lo = nib(hex[i + 1]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    out += static_cast<char>(hi * 16 + lo);
-  }
-  return out;
-}
 
 struct outcome {
   std::string json_text;  // canonical JSON
@@ -114,7 +98,7 @@ std::optional<outcome> run_vector(const json& v, std::string& err) {
   }
   std::string input;
   if (v.contains("input_hex")) {
-    auto d = v["input_hex"].is_string() ? decode_hex(v["input_hex"].get<std::string>()) : std::nullopt;
+    auto d = v["input_hex"].is_string() ? smtpspec_issue4::from_hex(v["input_hex"].get<std::string>()) : std::nullopt;
     if (!d) {
       err = "input_hex is not an even run of hex digits";
       return std::nullopt;
