@@ -147,7 +147,7 @@ template <>
 struct action<g::null_path> {
   template <typename In>
   static void apply(const In& in, state& st) {
-    st.pth = path{view(in), path_kind::null, {}, {}};
+    st.path_out() = path{view(in), path_kind::null, {}, {}};
     st.path_seen = true;
   }
 };
@@ -155,17 +155,18 @@ template <>
 struct action<g::postmaster_path> {
   template <typename In>
   static void apply(const In& in, state& st) {
-    st.pth = path{view(in), path_kind::postmaster, {}, {}};
+    st.path_out() = path{view(in), path_kind::postmaster, {}, {}};
     st.path_seen = true;
   }
 };
 template <typename In>
 inline void finish_path(const In& in, state& st) {
-  st.pth.text = view(in);
-  st.pth.kind = path_kind::mailbox;
-  st.pth.source_route = std::move(st.route);
+  path& out = st.path_out();
+  out.text = view(in);
+  out.kind = path_kind::mailbox;
+  out.source_route = std::move(st.route);
   st.route.clear();
-  st.pth.mailbox = st.mbox;
+  out.mailbox = st.mbox;
   st.path_seen = true;
 }
 template <>
@@ -214,8 +215,8 @@ template <> struct action<g::RCPT_TO> { template <typename In> static void apply
 template <> struct action<gl::colon> { template <typename In> static void apply(const In& in, state& st) { mark_path_start(in, st); } };
 
 template <typename In>
-inline void set_path(const In&, state& st) {
-  st.cmd->path = std::move(st.pth);
+inline void set_path(const In&, state&) {
+  // The path actions already wrote into the command (state::path_out).
 }
 template <> struct action<g::mail_path> { template <typename In> static void apply(const In& in, state& st) { set_path(in, st); } };
 template <> struct action<g::rcpt_path> { template <typename In> static void apply(const In& in, state& st) { set_path(in, st); } };

@@ -49,6 +49,8 @@ struct state {
   std::array<std::size_t, 256> pos_stack;
   std::size_t depth = 0;
 
+  // Where a parsed path goes: straight into the command being built, or `pth` for parse_path.
+  [[nodiscard]] path& path_out() noexcept { return cmd != nullptr ? cmd->path : pth; }
   [[nodiscard]] std::size_t off(const char* p) const noexcept { return static_cast<std::size_t>(p - base); }
   void diag(diagnostic_id id, const char* at) { diags.push_back({id, off(at)}); }
   [[nodiscard]] std::size_t diag_mark() const noexcept { return diags.size(); }
