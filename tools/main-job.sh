@@ -38,4 +38,16 @@ for kind in command path mailbox domain; do
   echo
   total=$((total + n_in)) valid=$((valid + ok))
 done
-echo "main-job: parsed $total samples, $valid valid, $((total - valid)) rejected"
+# Replies: a server's side of the RFC 5321 Appendix D.1 session, then replies with faults
+# (mixed codes, a short code, an enhanced class that contradicts the reply code).
+file=$samples/replies.txt
+echo "== ${file#"$root"/} (smtpspec parse reply) =="
+replies=$("$cli" parse reply <"$file") || true
+n_replies=$(printf '%s\n' "$replies" | grep -c '^{' || true)
+[ "$n_replies" -gt 0 ] || { echo "main-job: no replies parsed from $file" >&2; exit 1; }
+printf '%s\n' "$replies"
+clean=$(printf '%s\n' "$replies" | grep -c '"diagnostics":\[\]}$' || true)
+echo "-- $n_replies replies, $clean without diagnostics"
+echo
+
+echo "main-job: parsed $total samples, $valid valid, $((total - valid)) rejected; $n_replies replies"
