@@ -90,7 +90,7 @@ bool check_ipv6(std::string_view a, const char* base, error& err) {
 
 }  // namespace
 
-bool check_domain(const domain& d, const parse_options& o, const char* base, error& err) {
+bool check_domain_full(const domain& d, const parse_options& o, const char* base, error& err) {
   const auto at = [&](const char* p) { return static_cast<std::size_t>(p - base); };
   switch (d.kind) {
     case domain_kind::name: {
@@ -124,14 +124,14 @@ bool check_domain(const domain& d, const parse_options& o, const char* base, err
   return true;
 }
 
-bool check_mailbox(const mailbox& m, const parse_options& o, const char* base, error& err) {
+bool check_mailbox_full(const mailbox& m, const parse_options& o, const char* base, error& err) {
   if (m.local_part.size() > o.limits.local_part) {
     return fail(err, error_code::local_part_too_long, static_cast<std::size_t>(m.local_part.data() - base));
   }
   return check_domain(m.domain, o, base, err);
 }
 
-bool check_path(const path& p, const parse_options& o, const char* base, error& err) {
+bool check_path_full(const path& p, const parse_options& o, const char* base, error& err) {
   for (const auto& d : p.source_route) {
     if (!check_domain(d, o, base, err)) return false;
   }
@@ -147,24 +147,6 @@ bool check_path(const path& p, const parse_options& o, const char* base, error& 
 bool check_value(const domain& d, const parse_options& o, const char* b, error& e) { return check_domain(d, o, b, e); }
 bool check_value(const mailbox& m, const parse_options& o, const char* b, error& e) { return check_mailbox(m, o, b, e); }
 bool check_value(const path& p, const parse_options& o, const char* b, error& e) { return check_path(p, o, b, e); }
-
-// Diagnostics every profile reports on a value (not deviations, just facts worth knowing).
-void value_notes(const domain& d, state& st) {
-  if (d.kind == domain_kind::general && st.opts->profile == profile::lenient) {
-    st.diag(diagnostic_id::unregistered_address_literal_tag, d.tag.data());
-  }
-}
-void value_notes(const mailbox& m, state& st) {
-  if (m.local_kind == local_part_kind::quoted_string) st.diag(diagnostic_id::quoted_local_part, m.local_part.data());
-  value_notes(m.domain, st);
-}
-void value_notes(const path& p, state& st) {
-  if (!p.source_route.empty()) {
-    st.diag(diagnostic_id::source_route_ignored, p.source_route.front().text.data() - 1);
-    for (const auto& d : p.source_route) value_notes(d, st);
-  }
-  if (p.kind == path_kind::mailbox || p.kind == path_kind::postmaster_at_domain) value_notes(p.mailbox, st);
-}
 
 // "<Postmaster@" Domain ">" (§4.1.1.3): no source route, a plain Domain, case-insensitive.
 void classify_postmaster(path& p) {
@@ -222,9 +204,11 @@ using namespace detail;
 
 template <typename Rule, typename T, typename Get>
 result<T> run(std::string_view input, const parse_options& o, Get get, error_code generic) {
+  path pth;  // where path actions write (state::path_out)
   state st;
   st.base = input.data();
   st.opts = &o;
+  st.pth = &pth;
   if (input.empty()) return make_error(error_code::empty_input, 0);
   if (match_all<Rule>(input, st)) {
     T v = get(st);
@@ -258,7 +242,7 @@ result<mailbox> parse_mailbox(std::string_view input, const parse_options& o) no
 
 result<path> parse_path(std::string_view input, const parse_options& o, path_role role) noexcept {
   const auto get = [](state& st) {
-    path p = st.pth;
+    path p = *st.pth;
     classify_postmaster(p);
     return p;
   };

@@ -26,7 +26,7 @@ struct state {
   std::string_view local;
   mailbox mbox;
   std::vector<domain> route;
-  path pth;
+  path* pth = nullptr;  // parse_path's output (see path_out); a command writes into `cmd`
   bool path_seen = false;
   bool postmaster_form = false;
   bool bare_path = false;
@@ -49,8 +49,9 @@ struct state {
   std::array<std::size_t, 256> pos_stack;
   std::size_t depth = 0;
 
-  // Where a parsed path goes: straight into the command being built, or `pth` for parse_path.
-  [[nodiscard]] path& path_out() noexcept { return cmd != nullptr ? cmd->path : pth; }
+  // Where a parsed path goes: straight into the command being built, or `*pth` for parse_path.
+  // A pointer, not a member, so a command parse does not construct and destroy an unused path.
+  [[nodiscard]] path& path_out() noexcept { return cmd != nullptr ? cmd->path : *pth; }
   [[nodiscard]] std::size_t off(const char* p) const noexcept { return static_cast<std::size_t>(p - base); }
   void diag(diagnostic_id id, const char* at) { diags.push_back({id, off(at)}); }
   [[nodiscard]] std::size_t diag_mark() const noexcept { return diags.size(); }
@@ -101,9 +102,27 @@ struct tracking_control : pegtl::normal<Rule> {
 };
 
 // Value checks the ABNF leaves to prose (§4.1.3, §4.5.3.1). Return false and fill `err`.
-bool check_domain(const domain& d, const parse_options& o, const char* base, error& err);
-bool check_mailbox(const mailbox& m, const parse_options& o, const char* base, error& err);
-bool check_path(const path& p, const parse_options& o, const char* base, error& err);
+// The common cases (a short name, no source route) are decided inline: these run on every
+// MAIL, RCPT and EHLO, and the full checks live in address.cpp.
+bool check_domain_full(const domain& d, const parse_options& o, const char* base, error& err);
+bool check_mailbox_full(const mailbox& m, const parse_options& o, const char* base, error& err);
+bool check_path_full(const path& p, const parse_options& o, const char* base, error& err);
+inline bool check_domain(const domain& d, const parse_options& o, const char* base, error& err) {
+  // A name no longer than a label and within the domain limit cannot fail (see check_domain_full).
+  if (d.kind == domain_kind::name && d.text.size() <= o.limits.domain && d.text.size() <= o.limits.label) return true;
+  return check_domain_full(d, o, base, err);
+}
+inline bool check_mailbox(const mailbox& m, const parse_options& o, const char* base, error& err) {
+  if (m.local_part.size() > o.limits.local_part) return check_mailbox_full(m, o, base, err);
+  return check_domain(m.domain, o, base, err);
+}
+inline bool check_path(const path& p, const parse_options& o, const char* base, error& err) {
+  if (!p.source_route.empty() || p.text.size() > o.limits.path) return check_path_full(p, o, base, err);
+  if (p.kind == path_kind::mailbox || p.kind == path_kind::postmaster_at_domain) {
+    return check_mailbox(p.mailbox, o, base, err);
+  }
+  return true;
+}
 
 error make_error(error_code c, std::size_t offset, std::string expected = {});
 // The first octet that no SMTP grammar accepts in a command line, or npos.
@@ -115,9 +134,23 @@ bool check_value(const domain& d, const parse_options& o, const char* base, erro
 bool check_value(const mailbox& m, const parse_options& o, const char* base, error& err);
 bool check_value(const path& p, const parse_options& o, const char* base, error& err);
 // Info diagnostics about a parsed value (source route, quoted local part, literal tags).
-void value_notes(const domain& d, state& st);
-void value_notes(const mailbox& m, state& st);
-void value_notes(const path& p, state& st);
+// Inline: on the usual value none applies, and the test is a few compares.
+inline void value_notes(const domain& d, state& st) {
+  if (d.kind == domain_kind::general && st.opts->profile == profile::lenient) {
+    st.diag(diagnostic_id::unregistered_address_literal_tag, d.tag.data());
+  }
+}
+inline void value_notes(const mailbox& m, state& st) {
+  if (m.local_kind == local_part_kind::quoted_string) st.diag(diagnostic_id::quoted_local_part, m.local_part.data());
+  value_notes(m.domain, st);
+}
+inline void value_notes(const path& p, state& st) {
+  if (!p.source_route.empty()) {
+    st.diag(diagnostic_id::source_route_ignored, p.source_route.front().text.data() - 1);
+    for (const auto& d : p.source_route) value_notes(d, st);
+  }
+  if (p.kind == path_kind::mailbox || p.kind == path_kind::postmaster_at_domain) value_notes(p.mailbox, st);
+}
 // Turns a mailbox path into postmaster_at_domain when it is "<Postmaster@" Domain ">".
 void classify_postmaster(path& p);
 // The error for a failed whole-input parse (after track_failure).

@@ -78,6 +78,11 @@ class [[nodiscard]] result {
   result(T&& v, diagnostics d = {}) : value_(std::move(v)), diags_(std::move(d)) {}
   result(const T& v, diagnostics d = {}) : value_(v), diags_(std::move(d)) {}
   result(struct error e, diagnostics d = {}) : error_(std::move(e)), diags_(std::move(d)) {}
+  // For parse functions: a default T built in place and filled through the *_for_parser()
+  // accessors, so the value is never moved into the result. Not meant for other callers.
+  explicit result(std::in_place_t) : value_(std::in_place) {}
+  [[nodiscard]] T& value_for_parser() noexcept { return *value_; }
+  [[nodiscard]] smtpspec::diagnostics& diags_for_parser() noexcept { return diags_; }
 
   [[nodiscard]] bool ok() const noexcept { return value_.has_value(); }
   explicit operator bool() const noexcept { return ok(); }
