@@ -9,18 +9,14 @@
 #include "smtpspec/grammar/rfc3463.hpp"
 #include "smtpspec/grammar/rfc5321_reply.hpp"
 #include "smtpspec/smtpspec.hpp"
+#include "whole_match.hpp"
 
 using namespace smtpspec;
 namespace pegtl = tao::pegtl;
 namespace g = smtpspec::grammar;
 
 namespace {
-template <class Rule>
-bool whole(std::string_view s) {
-  pegtl::memory_input<> in(s.data(), s.size(), "");
-  int no_state = 0;  // the fast-path rules (charclass.hpp) take a state; a plain one selects the scanners
-  return pegtl::parse<pegtl::seq<Rule, pegtl::eof>>(in, no_state);
-}
+using smtpspec_test::whole;
 }  // namespace
 
 TEST(Grammar, ReplyLineRule) {

@@ -15,18 +15,14 @@
 #include "smtpspec/grammar/rfc3463.hpp"
 #include "smtpspec/grammar/rfc5321_reply.hpp"
 #include "smtpspec/smtpspec.hpp"
+#include "whole_match.hpp"
 
 using namespace smtpspec;
 namespace pegtl = tao::pegtl;
 
 namespace {
 
-template <class Rule>
-bool whole(std::string_view s) {
-  pegtl::memory_input<> in(s.data(), s.size(), "");
-  int no_state = 0;  // the fast-path rules (charclass.hpp) take a state; a plain one selects the scanners
-  return pegtl::parse<pegtl::seq<Rule, pegtl::eof>>(in, no_state);
-}
+using smtpspec_test::whole;
 
 std::string json_of(const std::vector<reply>& rs) { return to_json(std::span<const reply>(rs)); }
 
