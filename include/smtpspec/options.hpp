@@ -2,6 +2,8 @@
 #pragma once
 #include <cstddef>
 
+#include "smtpspec/extensions.hpp"
+
 namespace smtpspec {
 
 // strict: the RFCs to the letter. lenient: what Postfix and Haraka accept by default; every
@@ -21,6 +23,12 @@ struct limits {
 struct parse_options {
   smtpspec::profile profile = profile::strict;
   smtpspec::limits limits{};
+  // RFC 6531: UTF-8 in local parts, domains (U-labels) and esmtp-values. Off: any non-ASCII
+  // octet is an error naming RFC 6531 §3.3.
+  bool smtputf8 = false;
+  // The service extensions whose MAIL/RCPT parameters are accepted (default: every one
+  // smtpspec knows); a parameter of another extension is refused with 555 5.5.4.
+  extension_set extensions = extension_set::all();
 };
 
 inline constexpr parse_options strict_options{};

@@ -4,6 +4,7 @@
 #include "smtpspec/command.hpp"
 #include "smtpspec/dsn.hpp"
 #include "smtpspec/enhanced_status.hpp"
+#include "smtpspec/extensions.hpp"
 #include "smtpspec/json.hpp"
 #include "smtpspec/options.hpp"
 #include "smtpspec/reply.hpp"
