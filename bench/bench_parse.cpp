@@ -64,8 +64,72 @@ void BM_to_json(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 
+// Issue 3: SMTPUTF8 mailboxes (RFC 6531) with U-label domains, each validated (IDNA2008 through
+// ICU's UTS #46) and the A-label form computed, as the canonical JSON needs it.
+const std::vector<std::string>& utf8_mailboxes() {
+  static const std::vector<std::string> v = {
+      "用户@例子.广告", "δοκιμή@παράδειγμα.δοκιμή", "иван@пример.рф", "josé@bücher.de", "测试@例子.公司",
+      "user@xn--bcher-kva.de", "θεός@ελλάδα.gr", "ユーザー@例え.jp", "info@faß.de", "أحمد@مثال.إختبار",
+  };
+  return v;
+}
+void BM_parse_mailbox_utf8(benchmark::State& state) {
+  smtpspec::parse_options o;
+  o.smtputf8 = true;
+  run(state, utf8_mailboxes(), [&o](const std::string& s) { return smtpspec::parse_mailbox(s, o); });
+}
+void BM_mailbox_utf8_ascii_form(benchmark::State& state) {
+  smtpspec::parse_options o;
+  o.smtputf8 = true;
+  run(state, utf8_mailboxes(), [&o](const std::string& s) {
+    auto r = smtpspec::parse_mailbox(s, o);
+    if (r.ok()) benchmark::DoNotOptimize(r->domain.ascii());
+    return r;
+  });
+}
+// The ASCII workload with SMTPUTF8 on: what the option costs when nothing needs it.
+void BM_parse_mailbox_smtputf8_on(benchmark::State& state) {
+  smtpspec::parse_options o;
+  o.smtputf8 = true;
+  run(state, mailboxes(), [&o](const std::string& s) { return smtpspec::parse_mailbox(s, o); });
+}
+
+// Issue 3: MAIL and RCPT with typed ESMTP parameters (SIZE, BODY, RET, ENVID; NOTIFY, ORCPT with
+// xtext), whole lines and the parameter strings alone; and the plain MAIL line, whose cost the
+// typing must not raise.
+const std::vector<std::string>& param_commands() {
+  static const std::vector<std::string> v = {
+      "MAIL FROM:<a@b> SIZE=12345 BODY=8BITMIME RET=HDRS ENVID=QQ314159",
+      "RCPT TO:<x@y> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;x+40y",
+  };
+  return v;
+}
+void BM_parse_command_params(benchmark::State& state) {
+  run(state, param_commands(), [](const std::string& s) { return smtpspec::parse_command(s); });
+}
+void BM_parse_esmtp_params(benchmark::State& state) {
+  static const std::vector<std::string> v = {"SIZE=12345 BODY=8BITMIME RET=HDRS ENVID=QQ314159",
+                                             "NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;x+40y"};
+  std::size_t i = 0;
+  for (auto _ : state) {
+    auto r = smtpspec::parse_esmtp_params(i == 0 ? smtpspec::verb::mail : smtpspec::verb::rcpt, v[i]);
+    benchmark::DoNotOptimize(r);
+    i ^= 1;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+void BM_parse_command_plain_mail(benchmark::State& state) {
+  static const std::vector<std::string> v = {"MAIL FROM:<a@b>"};
+  run(state, v, [](const std::string& s) { return smtpspec::parse_command(s); });
+}
 BENCHMARK(BM_parse_command);
+BENCHMARK(BM_parse_command_params);
+BENCHMARK(BM_parse_esmtp_params);
+BENCHMARK(BM_parse_command_plain_mail);
 BENCHMARK(BM_parse_mailbox);
+BENCHMARK(BM_parse_mailbox_utf8);
+BENCHMARK(BM_mailbox_utf8_ascii_form);
+BENCHMARK(BM_parse_mailbox_smtputf8_on);
 BENCHMARK(BM_parse_mailbox_invalid);
 BENCHMARK(BM_parse_path);
 BENCHMARK(BM_parse_domain);

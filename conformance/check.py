@@ -31,7 +31,7 @@ KINDS = ("command", "path", "mailbox", "domain")
 # Reply and status kinds (conformance/README.md, issue 4): validated lightly here and run by the
 # three runners only (they need stream and formatter inputs the line-wise CLI cannot take).
 REPLY_KINDS = ("enhanced_status", "reply", "format_reply")
-KEYS = {"id", "kind", "profile", "role", "input", "input_hex", "rfc", "expect", "note", "upstream"}
+KEYS = {"id", "kind", "profile", "role", "smtputf8", "input", "input_hex", "rfc", "expect", "note", "upstream"}
 
 
 def catalogue(name, macro):
@@ -86,6 +86,8 @@ def validate_vector(where, v, errors, diags, problems):
         bad("profile must be strict or lenient")
     if "role" in v and (v.get("kind") != "path" or v["role"] not in ("any", "reverse", "forward")):
         bad("role is any|reverse|forward and only for paths")
+    if "smtputf8" in v and not isinstance(v["smtputf8"], bool):
+        bad("smtputf8 must be true or false")
     if ("input" in v) == ("input_hex" in v):
         bad("exactly one of input and input_hex")
     elif "input" in v and not isinstance(v["input"], str):
@@ -176,10 +178,12 @@ def run_cli(cli, files):
             if b"\r" in data or b"\n" in data:
                 skipped += 1
                 continue
-            groups[(v["kind"], v.get("profile", "strict"), v.get("role", "any"))].append((rel, v, data))
+            groups[(v["kind"], v.get("profile", "strict"), v.get("role", "any"), v.get("smtputf8", False))].append(
+                (rel, v, data))
     results = {}
-    for (kind, profile, role), items in groups.items():
+    for (kind, profile, role, smtputf8), items in groups.items():
         argv = [cli, "parse", kind] + (["--lenient"] if profile == "lenient" else [])
+        argv += ["--smtputf8"] if smtputf8 else []
         if kind == "path":
             argv += ["--role", role]
         stdin = b"".join(data + b"\n" for _, _, data in items)

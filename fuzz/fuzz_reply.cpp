@@ -51,6 +51,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (const auto& l : r.lines) require(l.text.size() <= o.max_line);
     const auto e = smtpspec::parse_ehlo_reply(r);
     require(nlohmann::json::accept(to_json(e)));
+    if (e.ok()) {  // issue 3: the registry reading of each keyword is consistent with itself
+      const auto offered = e->extensions();
+      for (const auto& k : e->keywords) {
+        require(k.extension.has_value() == smtpspec::find_extension(k.keyword).has_value());
+        if (k.extension) require(offered.has(*k.extension));
+        if (!k.params_ok) require(smtpspec::ehlo_value_json(k) == "null");
+        require(nlohmann::json::accept(smtpspec::ehlo_value_json(k)));
+      }
+    }
   }
   require(at == s.size());
 

@@ -24,6 +24,26 @@ template <> struct kind<ss::command> { static constexpr const char* name = "Comm
 template <> struct kind<ss::path> { static constexpr const char* name = "PathResult"; };
 template <> struct kind<ss::mailbox> { static constexpr const char* name = "MailboxResult"; };
 template <> struct kind<ss::domain> { static constexpr const char* name = "DomainResult"; };
+template <> struct kind<std::string> { static constexpr const char* name = "ConversionResult"; };
+
+// domain_to_ascii / domain_to_unicode: the value is a str (the C++ result owns it).
+template <>
+PyObject* get_value<std::string>(PyObject* self, void*) {
+  return guarded([&] {
+    const auto& r = res<std::string>(self);
+    return r.ok() ? py::object(make_str(r.value())) : py::object(py::none());
+  });
+}
+template <> struct kind<std::vector<ss::esmtp_param>> { static constexpr const char* name = "EsmtpParamsResult"; };
+
+// parse_esmtp_params' value is a list of EsmtpParam views.
+template <>
+PyObject* get_value<std::vector<ss::esmtp_param>>(PyObject* self, void*) {
+  return guarded([&] {
+    const auto& r = res<std::vector<ss::esmtp_param>>(self);
+    return r.ok() ? py::object(view_list(self_ref(self), r.value())) : py::object(py::none());
+  });
+}
 
 namespace {
 
@@ -65,6 +85,15 @@ void bind_views(py::module_& m) {
       .def_property_readonly("address", [](const Dm& v) {
         return opt_str(v.p->kind != ss::domain_kind::name, v.p->address);
       })
+      // Canonical forms (idna.hpp): None for address literals and for text that is no IDNA name.
+      .def_property_readonly("ascii", [](const Dm& v) -> py::object {
+        std::string s = v.p->ascii();
+        return v.p->kind == ss::domain_kind::name && !s.empty() ? py::object(make_str(s)) : py::object(py::none());
+      })
+      .def_property_readonly("unicode", [](const Dm& v) -> py::object {
+        std::string s = v.p->unicode();
+        return v.p->kind == ss::domain_kind::name && !s.empty() ? py::object(make_str(s)) : py::object(py::none());
+      })
       .def("__repr__", [](const Dm& v) { return py::str("Domain({!r})").format(make_str(v.p->text)); });
 
   using Mb = view<ss::mailbox>;
@@ -97,6 +126,19 @@ void bind_views(py::module_& m) {
   py::class_<Ep>(m, "EsmtpParam")
       .def_property_readonly("keyword", [](const Ep& v) { return make_str(v.p->keyword); })
       .def_property_readonly("value", [](const Ep& v) { return opt_str(v.p->has_value, v.p->value); })
+      // The typed meaning: the PARAM object of the canonical JSON, from the C++ writer.
+      .def_property_readonly("extension", [](const Ep& v) -> py::object {
+        const auto e = v.p->extension();
+        return e ? py::object(make_str(ss::to_string(*e))) : py::object(py::none());
+      })
+      .def_property_readonly("typed", [](const Ep& v) -> py::object {
+        static auto* loads = new py::object(py::module_::import("json").attr("loads"));  // leaked, as bind.hpp
+        return (*loads)(make_str(ss::to_json(*v.p)))["typed"];
+      })
+      .def("to_dict", [](const Ep& v) {
+        static auto* loads = new py::object(py::module_::import("json").attr("loads"));
+        return (*loads)(make_str(ss::to_json(*v.p)));
+      })
       .def("__repr__", [](const Ep& v) {
         return py::str("EsmtpParam({!r}, {!r})").format(make_str(v.p->keyword), opt_str(v.p->has_value, v.p->value));
       });
@@ -165,6 +207,7 @@ PyObject* get_verb(PyObject* self, void*) {
 struct call_args {
   PyObject* text = nullptr;
   bool lenient = false;
+  bool smtputf8 = false;
   ss::path_role role = ss::path_role::any;
 };
 
@@ -196,6 +239,12 @@ bool read_args(const char* fn, const char* text_name, bool with_role, PyObject* 
         return false;
       }
       out.lenient = value == Py_True;
+    } else if (PyUnicode_CompareWithASCIIString(key, "smtputf8") == 0) {
+      if (!PyBool_Check(value)) {
+        PyErr_Format(PyExc_TypeError, "%s(): smtputf8 must be True or False, not %.100s", fn, Py_TYPE(value)->tp_name);
+        return false;
+      }
+      out.smtputf8 = value == Py_True;
     } else if (with_role && PyUnicode_CompareWithASCIIString(key, "role") == 0) {
       if (!read_role(value, out.role)) return false;
     } else if (PyUnicode_CompareWithASCIIString(key, text_name) == 0) {
@@ -224,7 +273,8 @@ PyObject* parse_entry(const char* fn, const char* text_name, bool with_role, PyO
   py::object owner;
   std::string_view text;
   if (!take_input(a.text, owner, text)) return nullptr;
-  const ss::parse_options& o = a.lenient ? ss::lenient_options : ss::strict_options;
+  ss::parse_options o = a.lenient ? ss::lenient_options : ss::strict_options;
+  o.smtputf8 = a.smtputf8;
   return make_result<T>(std::move(owner), [&] { return parse(text, o, a.role); });
 }
 
@@ -246,6 +296,44 @@ PyObject* py_parse_mailbox(PyObject*, PyObject* const* args, Py_ssize_t nargs, P
                                     return ss::parse_mailbox(s, o);
                                   });
 }
+// parse_esmtp_params(verb, text, *, lenient=False, smtputf8=False): verb "MAIL" or "RCPT" (upper
+// or lower case, or a Verb).
+py::object py_parse_esmtp_params(const py::object& verb, const py::object& text, bool lenient, bool smtputf8) {
+  ss::verb v = ss::verb::mail;
+  const std::string name = py::isinstance<py::str>(verb) ? verb.cast<std::string>() : std::string();
+  if (name == "MAIL" || name == "mail") {
+    v = ss::verb::mail;
+  } else if (name == "RCPT" || name == "rcpt") {
+    v = ss::verb::rcpt;
+  } else {
+    throw py::value_error("verb must be \"MAIL\" or \"RCPT\", not " + py::repr(verb).cast<std::string>());
+  }
+  py::object owner;
+  std::string_view input;
+  if (!take_input(text.ptr(), owner, input)) throw py::error_already_set();
+  ss::parse_options o = lenient ? ss::lenient_options : ss::strict_options;
+  o.smtputf8 = smtputf8;
+  PyObject* r = make_result<std::vector<ss::esmtp_param>>(std::move(owner),
+                                                          [&] { return ss::parse_esmtp_params(v, input, o); });
+  if (r == nullptr) throw py::error_already_set();
+  return py::reinterpret_steal<py::object>(r);
+}
+
+// domain_to_ascii(text, *, lenient=False) / domain_to_unicode: a ConversionResult (value: str).
+template <bool ToAscii>
+PyObject* py_domain_convert(PyObject*, PyObject* const* args, Py_ssize_t nargs, PyObject* kw) {
+  call_args a;
+  const char* fn = ToAscii ? "domain_to_ascii" : "domain_to_unicode";
+  if (!read_args(fn, "text", false, args, nargs, kw, a)) return nullptr;
+  py::object owner;
+  std::string_view text;
+  if (!take_input(a.text, owner, text)) return nullptr;
+  const ss::parse_options& o = a.lenient ? ss::lenient_options : ss::strict_options;
+  return make_result<std::string>(py::none(), [&] {
+    return ToAscii ? ss::domain_to_ascii(text, o) : ss::domain_to_unicode(text, o);
+  });
+}
+
 PyObject* py_parse_domain(PyObject*, PyObject* const* args, Py_ssize_t nargs, PyObject* kw) {
   return parse_entry<ss::domain>("parse_domain", "text", false, args, nargs, kw,
                                  [](std::string_view s, const ss::parse_options& o, ss::path_role) {
@@ -260,16 +348,22 @@ PyMethodDef fastcall(const char* name, F f, const char* doc) {
 
 PyMethodDef parse_functions[] = {
     fastcall("parse_command", py_parse_command,
-             "parse_command($module, line, *, lenient=False)\n--\n\n"
+             "parse_command($module, line, *, lenient=False, smtputf8=False)\n--\n\n"
              "Parse one SMTP command line (with or without its CRLF). str is parsed as UTF-8."),
     fastcall("parse_path", py_parse_path,
-             "parse_path($module, text, *, lenient=False, role='any')\n--\n\n"
+             "parse_path($module, text, *, lenient=False, smtputf8=False, role='any')\n--\n\n"
              "Parse a Path; role \"reverse\" (MAIL) or \"forward\" (RCPT) restricts the forms."),
     fastcall("parse_mailbox", py_parse_mailbox,
-             "parse_mailbox($module, text, *, lenient=False)\n--\n\nParse a Mailbox (RFC 5321 §4.1.2)."),
+             "parse_mailbox($module, text, *, lenient=False, smtputf8=False)\n--\n\nParse a Mailbox (RFC 5321 §4.1.2)."),
     fastcall("parse_domain", py_parse_domain,
-             "parse_domain($module, text, *, lenient=False)\n--\n\n"
+             "parse_domain($module, text, *, lenient=False, smtputf8=False)\n--\n\n"
              "Parse a Domain or address-literal (RFC 5321 §4.1.2, §4.1.3)."),
+    fastcall("domain_to_ascii", py_domain_convert<true>,
+             "domain_to_ascii($module, text, *, lenient=False)\n--\n\n"
+             "A domain name in its A-label form (IDNA2008, RFC 5890), lower-cased; U-labels allowed."),
+    fastcall("domain_to_unicode", py_domain_convert<false>,
+             "domain_to_unicode($module, text, *, lenient=False)\n--\n\n"
+             "A domain name in its U-label form (IDNA2008, RFC 5891 §5.2)."),
     {nullptr, nullptr, 0, nullptr},
 };
 
@@ -348,7 +442,13 @@ PYBIND11_MODULE(_smtpspec, m) {
   make_result_type<ss::path>(m);
   make_result_type<ss::mailbox>(m);
   make_result_type<ss::domain>(m);
+  make_result_type<std::string>(m);
+  make_result_type<std::vector<ss::esmtp_param>>(m);
+  m.def("parse_esmtp_params", &py_parse_esmtp_params, py::arg("verb"), py::arg("text"), py::kw_only(),
+        py::arg("lenient") = false, py::arg("smtputf8") = false,
+        "The parameters of a MAIL or RCPT line on their own (\"SIZE=1000 BODY=8BITMIME\"), typed.");
   if (PyModule_AddFunctions(m.ptr(), parse_functions) != 0) throw py::error_already_set();
   bind_catalogue(m);
   bind_replies(m);
+  bind_milter(m);
 }

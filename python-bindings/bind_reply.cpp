@@ -182,6 +182,18 @@ void bind_reply_views(py::module_& m) {
         for (const auto& s : v.p->params) out.append(text_str(s));
         return out;
       })
+      .def_property_readonly(
+          "extension",
+          [](const Ek& v) -> py::object {
+            return v.p->extension ? py::object(make_str(ss::to_string(*v.p->extension))) : py::object(py::none());
+          },
+          "The registered service extension's keyword (IANA registry), None for X- and unregistered keywords.")
+      .def_property_readonly(
+          "params_ok", [](const Ek& v) { return v.p->params_ok; },
+          "False when the parameters break the extension's EHLO syntax (a diagnostic says how).")
+      .def_property_readonly(
+          "value", [](const Ek& v) { return json_loads(ss::ehlo_value_json(*v.p)); },
+          "The typed view of the parameters, as the canonical JSON's \"value\" (e.g. {'size': 1000}), or None.")
       .def("__repr__", [](const Ek& v) { return py::str("EhloKeyword({!r})").format(text_str(v.p->keyword)); });
 
   py::class_<Er>(m, "EhloReply")
@@ -190,6 +202,16 @@ void bind_reply_views(py::module_& m) {
         return v.p->greeting ? py::object(text_str(*v.p->greeting)) : py::object(py::none());
       })
       .def_property_readonly("keywords", [](const Er& v) { return view_list(v.keep, v.p->keywords); })
+      .def_property_readonly(
+          "extensions",
+          [](const Er& v) {
+            py::list out;
+            const auto offered = v.p->extensions();
+            for (const auto& row : ss::extension_catalogue())
+              if (offered.has(row.id)) out.append(make_str(row.keyword));
+            return out;
+          },
+          "The registered extensions offered, in catalogue order: what a client may use.")
       .def_property_readonly("diagnostics", [](const Er& v) { return view_list(v.keep, v.p->diagnostics); })
       .def(
           "find",
@@ -484,6 +506,7 @@ void bind_replies(py::module_& m) {
   bind_dsn(m);
   m.def("enhanced_status_catalogue_json", [] { return make_str(ss::enhanced_status_catalogue_json()); });
   m.def("reply_catalogue_json", [] { return make_str(ss::reply_catalogue_json()); });
+  m.def("extension_catalogue_json", [] { return make_str(ss::extension_catalogue_json()); });
 }
 
 }  // namespace smtpspec_py

@@ -37,3 +37,10 @@ fill("__init__.pyi.in", "__init__.pyi",
      {f"    # @{name}@\n": members(getattr(smtpspec, name))
       for name in ("ErrorCode", "DiagnosticId", "Verb", "ReplyDiagnosticId")})
 fill("dsn.pyi.in", "dsn.pyi", {"# @functions@\n": helpers()})
+
+# smtpspec.milter (issue 5): the packet type names and error codes of the C++ milter catalogue.
+from smtpspec import milter  # noqa: E402
+
+fill("milter.pyi.in", "milter.pyi",
+     {"    # @PacketType@\n": "".join(f"    {n!r},\n" for n in milter.PACKETS),
+      "    # @ErrorCode@\n": "".join(f"    {c!r},\n" for c in milter.ERROR_CODES)})

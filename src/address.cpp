@@ -32,6 +32,29 @@ std::size_t first_forbidden_octet(std::string_view s) noexcept {
   return std::string_view::npos;
 }
 
+std::size_t first_forbidden_octet(std::string_view s, bool smtputf8) noexcept {
+  if (!smtputf8) return first_forbidden_octet(s);
+  const auto* b = reinterpret_cast<const unsigned char*>(s.data());
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = b[i];
+    if (c == 0 || c == '\r' || c == '\n') return i;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    const std::size_t n = utf8_sequence_length(b + i, b + s.size());
+    if (n == 0) return i;
+    i += n;
+  }
+  return std::string_view::npos;
+}
+
+error_code forbidden_octet_code(std::string_view s, std::size_t at, bool smtputf8) noexcept {
+  const auto c = static_cast<unsigned char>(s[at]);
+  if (smtputf8 && c >= 0x80) return utf8_error_at(s, at);
+  return forbidden_octet_code(c);
+}
+
 error_code forbidden_octet_code(unsigned char c) noexcept {
   switch (c) {
     case 0: return error_code::nul_octet;
@@ -90,10 +113,12 @@ bool check_ipv6(std::string_view a, const char* base, error& err) {
 
 }  // namespace
 
-bool check_domain_full(const domain& d, const parse_options& o, const char* base, error& err) {
+bool check_domain_full(const domain& d, const parse_options& o, const char* base, error& err, diagnostics& dg) {
   const auto at = [&](const char* p) { return static_cast<std::size_t>(p - base); };
   switch (d.kind) {
     case domain_kind::name: {
+      // U-labels and A-labels: IDNA2008, with the size limits applied to the A-label form.
+      if (needs_idna(d.text)) return check_idna(d.text, o, base, err, dg);
       if (d.text.size() > o.limits.domain) return fail(err, error_code::domain_too_long, at(d.text.data()));
       if (d.text.size() <= o.limits.label) return true;  // no label can be too long
       std::size_t label_start = 0;
@@ -124,19 +149,19 @@ bool check_domain_full(const domain& d, const parse_options& o, const char* base
   return true;
 }
 
-bool check_mailbox_full(const mailbox& m, const parse_options& o, const char* base, error& err) {
+bool check_mailbox_full(const mailbox& m, const parse_options& o, const char* base, error& err, diagnostics& dg) {
   if (m.local_part.size() > o.limits.local_part) {
     return fail(err, error_code::local_part_too_long, static_cast<std::size_t>(m.local_part.data() - base));
   }
-  return check_domain(m.domain, o, base, err);
+  return check_domain(m.domain, o, base, err, dg);
 }
 
-bool check_path_full(const path& p, const parse_options& o, const char* base, error& err) {
+bool check_path_full(const path& p, const parse_options& o, const char* base, error& err, diagnostics& dg) {
   for (const auto& d : p.source_route) {
-    if (!check_domain(d, o, base, err)) return false;
+    if (!check_domain(d, o, base, err, dg)) return false;
   }
   if (p.kind == path_kind::mailbox || p.kind == path_kind::postmaster_at_domain) {
-    if (!check_mailbox(p.mailbox, o, base, err)) return false;
+    if (!check_mailbox(p.mailbox, o, base, err, dg)) return false;
   }
   if (p.text.size() > o.limits.path) {
     return fail(err, error_code::path_too_long, static_cast<std::size_t>(p.text.data() - base));
@@ -144,9 +169,21 @@ bool check_path_full(const path& p, const parse_options& o, const char* base, er
   return true;
 }
 
-bool check_value(const domain& d, const parse_options& o, const char* b, error& e) { return check_domain(d, o, b, e); }
-bool check_value(const mailbox& m, const parse_options& o, const char* b, error& e) { return check_mailbox(m, o, b, e); }
-bool check_value(const path& p, const parse_options& o, const char* b, error& e) { return check_path(p, o, b, e); }
+bool check_value(const domain& d, const parse_options& o, const char* b, error& e, diagnostics& dg) {
+  return check_domain(d, o, b, e, dg);
+}
+bool check_value(const mailbox& m, const parse_options& o, const char* b, error& e, diagnostics& dg) {
+  return check_mailbox(m, o, b, e, dg);
+}
+bool check_value(const path& p, const parse_options& o, const char* b, error& e, diagnostics& dg) {
+  return check_path(p, o, b, e, dg);
+}
+
+void local_part_nfc_note(const mailbox& m, state& st) {
+  if (utf8_invalid_at(m.local_part) == std::string_view::npos && !is_nfc_utf8(m.local_part)) {
+    st.diag(diagnostic_id::local_part_not_nfc, m.local_part.data());
+  }
+}
 
 // "<Postmaster@" Domain ">" (§4.1.1.3): no source route, a plain Domain, case-insensitive.
 void classify_postmaster(path& p) {
@@ -177,9 +214,10 @@ static bool ipv6_literal_failed(std::string_view content, std::size_t pos) {
 
 // An error for a failed whole-input parse: furthest failure, or the forbidden octet there.
 error syntax_failure(std::string_view input, const state& st, error_code generic) {
-  const std::size_t bad = first_forbidden_octet(input);
+  const bool u8 = st.opts != nullptr && st.opts->smtputf8;
+  const std::size_t bad = first_forbidden_octet(input, u8);
   if (bad != std::string_view::npos && st.max_pos >= bad) {
-    return make_error(forbidden_octet_code(static_cast<unsigned char>(input[bad])), bad);
+    return make_error(forbidden_octet_code(input, bad, u8), bad);
   }
   const std::size_t pos = std::min(st.max_pos, input.size());
   if (ipv6_literal_failed(input, pos)) return make_error(error_code::invalid_ipv6_literal, pos, st.expected_text());
@@ -213,7 +251,7 @@ result<T> run(std::string_view input, const parse_options& o, Get get, error_cod
   if (match_all<Rule>(input, st)) {
     T v = get(st);
     error err;
-    if (!detail::check_value(v, o, st.base, err)) return err;
+    if (!detail::check_value(v, o, st.base, err, st.diags)) return err;
     value_notes(v, st);
     if (st.diags.size() > 1) std::sort(st.diags.begin(), st.diags.end(),
               [](const diagnostic& a, const diagnostic& b) { return a.offset < b.offset; });

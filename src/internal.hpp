@@ -10,6 +10,7 @@
 #include <tao/pegtl.hpp>
 
 #include "smtpspec/command.hpp"
+#include "unicode.hpp"
 
 namespace smtpspec::detail {
 namespace pegtl = tao::pegtl;
@@ -104,22 +105,27 @@ struct tracking_control : pegtl::normal<Rule> {
 // Value checks the ABNF leaves to prose (§4.1.3, §4.5.3.1). Return false and fill `err`.
 // The common cases (a short name, no source route) are decided inline: these run on every
 // MAIL, RCPT and EHLO, and the full checks live in address.cpp.
-bool check_domain_full(const domain& d, const parse_options& o, const char* base, error& err);
-bool check_mailbox_full(const mailbox& m, const parse_options& o, const char* base, error& err);
-bool check_path_full(const path& p, const parse_options& o, const char* base, error& err);
-inline bool check_domain(const domain& d, const parse_options& o, const char* base, error& err) {
-  // A name no longer than a label and within the domain limit cannot fail (see check_domain_full).
-  if (d.kind == domain_kind::name && d.text.size() <= o.limits.domain && d.text.size() <= o.limits.label) return true;
-  return check_domain_full(d, o, base, err);
+// IDNA checks (src/unicode.cpp) may add lenient diagnostics to `dg`.
+bool check_domain_full(const domain& d, const parse_options& o, const char* base, error& err, diagnostics& dg);
+bool check_mailbox_full(const mailbox& m, const parse_options& o, const char* base, error& err, diagnostics& dg);
+bool check_path_full(const path& p, const parse_options& o, const char* base, error& err, diagnostics& dg);
+inline bool check_domain(const domain& d, const parse_options& o, const char* base, error& err, diagnostics& dg) {
+  // A name no longer than a label and within the domain limit cannot fail (see check_domain_full),
+  // unless it may hold an A-label ("xn--": a "-") or, with SMTPUTF8, a U-label.
+  if (d.kind == domain_kind::name && d.text.size() <= o.limits.domain && d.text.size() <= o.limits.label &&
+      !o.smtputf8 && d.text.find('-') == std::string_view::npos) {
+    return true;
+  }
+  return check_domain_full(d, o, base, err, dg);
 }
-inline bool check_mailbox(const mailbox& m, const parse_options& o, const char* base, error& err) {
-  if (m.local_part.size() > o.limits.local_part) return check_mailbox_full(m, o, base, err);
-  return check_domain(m.domain, o, base, err);
+inline bool check_mailbox(const mailbox& m, const parse_options& o, const char* base, error& err, diagnostics& dg) {
+  if (m.local_part.size() > o.limits.local_part) return check_mailbox_full(m, o, base, err, dg);
+  return check_domain(m.domain, o, base, err, dg);
 }
-inline bool check_path(const path& p, const parse_options& o, const char* base, error& err) {
-  if (!p.source_route.empty() || p.text.size() > o.limits.path) return check_path_full(p, o, base, err);
+inline bool check_path(const path& p, const parse_options& o, const char* base, error& err, diagnostics& dg) {
+  if (!p.source_route.empty() || p.text.size() > o.limits.path) return check_path_full(p, o, base, err, dg);
   if (p.kind == path_kind::mailbox || p.kind == path_kind::postmaster_at_domain) {
-    return check_mailbox(p.mailbox, o, base, err);
+    return check_mailbox(p.mailbox, o, base, err, dg);
   }
   return true;
 }
@@ -129,10 +135,16 @@ error make_error(error_code c, std::size_t offset, std::string expected = {});
 std::size_t first_forbidden_octet(std::string_view s) noexcept;
 // The error for a forbidden octet (NUL, CR, LF, 8-bit).
 error_code forbidden_octet_code(unsigned char c) noexcept;
+// With SMTPUTF8 (RFC 6531) well-formed UTF-8 is allowed, so the forbidden octets are NUL, CR, LF
+// and the first octet of an ill-formed UTF-8 sequence; without it, as above.
+std::size_t first_forbidden_octet(std::string_view s, bool smtputf8) noexcept;
+error_code forbidden_octet_code(std::string_view s, std::size_t at, bool smtputf8) noexcept;
 
-bool check_value(const domain& d, const parse_options& o, const char* base, error& err);
-bool check_value(const mailbox& m, const parse_options& o, const char* base, error& err);
-bool check_value(const path& p, const parse_options& o, const char* base, error& err);
+bool check_value(const domain& d, const parse_options& o, const char* base, error& err, diagnostics& dg);
+bool check_value(const mailbox& m, const parse_options& o, const char* base, error& err, diagnostics& dg);
+bool check_value(const path& p, const parse_options& o, const char* base, error& err, diagnostics& dg);
+// RFC 6532 §3.1: a UTF-8 local part SHOULD be NFC (both profiles note it). Out of line: SMTPUTF8 only.
+void local_part_nfc_note(const mailbox& m, state& st);
 // Info diagnostics about a parsed value (source route, quoted local part, literal tags).
 // Inline: on the usual value none applies, and the test is a few compares.
 inline void value_notes(const domain& d, state& st) {
@@ -142,6 +154,7 @@ inline void value_notes(const domain& d, state& st) {
 }
 inline void value_notes(const mailbox& m, state& st) {
   if (m.local_kind == local_part_kind::quoted_string) st.diag(diagnostic_id::quoted_local_part, m.local_part.data());
+  if (st.opts->smtputf8) local_part_nfc_note(m, st);
   value_notes(m.domain, st);
 }
 inline void value_notes(const path& p, state& st) {

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "json_escape.hpp"
+#include "unicode.hpp"
 #include "smtpspec/json.hpp"
 
 namespace smtpspec {
@@ -33,8 +34,15 @@ void write(std::string& o, const domain& d) {
   o += ','; key(o, "kind"); str(o, to_string(d.kind));
   o += ','; key(o, "tag"); str_or_null(o, d.tag, d.kind == domain_kind::ipv6 || d.kind == domain_kind::general);
   o += ','; key(o, "address"); str_or_null(o, d.address, literal);
+  // Canonical forms (RFC 5890 §2.3.2.1): null for literals and for text that is no IDNA name.
+  std::string a, u;
+  const bool named = !literal && detail::idna_forms(d.text, a, u);
+  o += ','; key(o, "ascii"); str_or_null(o, a, named);
+  o += ','; key(o, "unicode"); str_or_null(o, u, named);
   o += '}';
 }
+
+void write(std::string& o, const std::string& s) { str(o, s); }
 
 void write(std::string& o, const mailbox& m) {
   o += '{';
@@ -62,6 +70,72 @@ void write(std::string& o, const path& p) {
   o += '}';
 }
 
+// PARAM (conformance/README.md, "ESMTP parameters"): keyword and value as written, the
+// extension, and the typed value by kind (null for a keyword smtpspec does not type).
+void write_typed(std::string& o, const esmtp_param& p) {
+  const auto num = [&o](std::string_view k, auto n) { key(o, k); o += std::to_string(n); };
+  o += '{';
+  switch (p.kind) {
+    case param_kind::size: num("size", p.number); break;
+    case param_kind::holdfor: num("seconds", p.number); break;
+    case param_kind::mt_priority: num("priority", p.integer); break;
+    case param_kind::body: key(o, "body"); str(o, to_string(p.body)); break;
+    case param_kind::ret: key(o, "ret"); str(o, to_string(p.ret)); break;
+    case param_kind::envid: key(o, "envid"); str(o, p.decoded()); break;
+    case param_kind::notify: {
+      key(o, "notify"); o += '[';
+      if (p.notify & notify_never) o += "\"NEVER\"";
+      std::string_view sep;
+      for (const auto& [bit, name] : {std::pair{notify_success, "SUCCESS"}, std::pair{notify_failure, "FAILURE"},
+                                      std::pair{notify_delay, "DELAY"}}) {
+        if ((p.notify & bit) == 0) continue;
+        o += sep; str(o, name); sep = ",";
+      }
+      o += ']';
+      break;
+    }
+    case param_kind::orcpt:
+      key(o, "addr_type"); str(o, p.addr_type);
+      o += ','; key(o, "address"); str(o, p.decoded());
+      o += ','; key(o, "encoding"); str(o, to_string(p.encoding));
+      break;
+    case param_kind::auth: key(o, "mailbox"); str_or_null(o, p.decoded(), p.has_text); break;
+    case param_kind::by:
+      num("time", p.integer);
+      o += ','; key(o, "mode"); str(o, to_string(p.mode));
+      o += ','; key(o, "trace"); o += p.trace ? "true" : "false";
+      break;
+    case param_kind::holduntil: key(o, "until"); str(o, p.text); break;
+    case param_kind::rrvs:
+      key(o, "time"); str(o, p.text);
+      o += ','; key(o, "mode");
+      str_or_null(o, p.rrvs == rrvs_action::cont ? "C" : "R", p.rrvs != rrvs_action::none);
+      break;
+    case param_kind::smtputf8: case param_kind::requiretls: case param_kind::other: break;
+  }
+  o += '}';
+}
+
+void write(std::string& o, const esmtp_param& p) {
+  o += '{'; key(o, "keyword"); str(o, p.keyword);
+  o += ','; key(o, "value"); str_or_null(o, p.value, p.has_value);
+  const auto ext = p.extension();
+  o += ','; key(o, "extension"); str_or_null(o, ext ? to_string(*ext) : std::string_view{}, ext.has_value());
+  o += ','; key(o, "typed");
+  if (p.kind == param_kind::other) o += "null";
+  else write_typed(o, p);
+  o += '}';
+}
+
+void write(std::string& o, const std::vector<esmtp_param>& ps) {
+  o += '[';
+  for (std::size_t i = 0; i < ps.size(); ++i) {
+    if (i) o += ',';
+    write(o, ps[i]);
+  }
+  o += ']';
+}
+
 void write(std::string& o, const command& c) {
   o += '{';
   key(o, "verb"); str(o, to_string(c.verb));
@@ -71,14 +145,7 @@ void write(std::string& o, const command& c) {
       break;
     case verb::mail: case verb::rcpt:
       o += ','; key(o, "path"); write(o, c.path);
-      o += ','; key(o, "params"); o += '[';
-      for (std::size_t i = 0; i < c.params.size(); ++i) {
-        if (i) o += ',';
-        o += '{'; key(o, "keyword"); str(o, c.params[i].keyword);
-        o += ','; key(o, "value"); str_or_null(o, c.params[i].value, c.params[i].has_value);
-        o += '}';
-      }
-      o += ']';
+      o += ','; key(o, "params"); write(o, c.params);
       break;
     case verb::vrfy: case verb::expn: case verb::help: case verb::noop:
       o += ','; key(o, "argument"); str_or_null(o, c.argument, c.has_argument);
@@ -171,6 +238,13 @@ std::string_view to_string(path_kind k) noexcept {
 std::string to_json(const result<domain>& r) { return envelope(r); }
 std::string to_json(const result<mailbox>& r) { return envelope(r); }
 std::string to_json(const result<path>& r) { return envelope(r); }
+std::string to_json(const result<std::vector<esmtp_param>>& r) { return envelope(r); }
+std::string to_json(const esmtp_param& p) {
+  std::string o;
+  write(o, p);
+  return o;
+}
+std::string to_json(const result<std::string>& r) { return envelope(r); }
 std::string to_json(const result<command>& r) {
   std::string_view v;
   if (const auto cv = command_verb(r)) v = to_string(*cv);

@@ -13,47 +13,6 @@
 namespace smtpspec {
 namespace {
 
-// The valid range of the second octet after a lead octet (Unicode Table 3-7), or {0, 0}.
-std::pair<unsigned char, unsigned char> second_range(unsigned char lead) noexcept {
-  if (lead >= 0xC2 && lead <= 0xDF) return {0x80, 0xBF};
-  if (lead == 0xE0) return {0xA0, 0xBF};
-  if ((lead >= 0xE1 && lead <= 0xEC) || lead == 0xEE || lead == 0xEF) return {0x80, 0xBF};
-  if (lead == 0xED) return {0x80, 0x9F};
-  if (lead == 0xF0) return {0x90, 0xBF};
-  if (lead >= 0xF1 && lead <= 0xF3) return {0x80, 0xBF};
-  if (lead == 0xF4) return {0x80, 0x8F};
-  return {0, 0};
-}
-std::size_t sequence_length(unsigned char lead) noexcept { return lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4; }
-
-// How many octets of `s` (starting at a non-ASCII octet) form a valid UTF-8 character; 0 if none.
-std::size_t utf8_sequence(std::string_view s) noexcept {
-  const auto lead = static_cast<unsigned char>(s[0]);
-  const auto [lo, hi] = second_range(lead);
-  if (lo == 0) return 0;
-  const std::size_t n = sequence_length(lead);
-  if (s.size() < n) return 0;
-  for (std::size_t k = 1; k < n; ++k) {
-    const auto c = static_cast<unsigned char>(s[k]);
-    if (k == 1 ? (c < lo || c > hi) : (c < 0x80 || c > 0xBF)) return 0;
-  }
-  return n;
-}
-
-// The length of the maximal ill-formed subsequence at the start of `s` (at least 1).
-std::size_t ill_formed_length(std::string_view s) noexcept {
-  const auto lead = static_cast<unsigned char>(s[0]);
-  const auto [lo, hi] = second_range(lead);
-  if (lo == 0) return 1;
-  const std::size_t n = sequence_length(lead);
-  std::size_t k = 1;
-  for (; k < n && k < s.size(); ++k) {
-    const auto c = static_cast<unsigned char>(s[k]);
-    if (k == 1 ? (c < lo || c > hi) : (c < 0x80 || c > 0xBF)) break;
-  }
-  return k;
-}
-
 class writer {
  public:
   std::string out;
@@ -63,22 +22,7 @@ class writer {
     return *this;
   }
   writer& str(std::string_view s) {
-    out.push_back('"');
-    for (std::size_t i = 0; i < s.size();) {
-      const auto c = static_cast<unsigned char>(s[i]);
-      if (c >= 0x80) {
-        // Reply text is received octets: valid UTF-8 is copied, and each maximal ill-formed
-        // subsequence becomes one U+FFFD (as TextDecoder and Python's errors="replace" do).
-        const std::size_t n = utf8_sequence(s.substr(i));
-        if (n > 0) out.append(s.substr(i, n));
-        else out += "\xef\xbf\xbd";
-        i += n > 0 ? n : ill_formed_length(s.substr(i));
-        continue;
-      }
-      ++i;
-      detail::append_json_ascii(out, c);
-    }
-    out.push_back('"');
+    detail::append_json_text(out, s);
     return *this;
   }
   template <class Integer>
@@ -268,6 +212,67 @@ std::string to_json(std::span<const reply> replies) {
   return std::move(w.out);
 }
 
+// The typed view of a keyword's parameters (conformance/README.md, EHLO): an object whose keys
+// depend on the extension, or null (no typed view, or parameters that break the syntax).
+static void write_ehlo_value(writer& w, const ehlo_keyword& k) {
+  if (!k.extension || !k.params_ok) {
+    w.null();
+    return;
+  }
+  const auto opt_num = [&](const auto& n) {
+    if (n) w.num(*n);
+    else w.null();
+  };
+  switch (info(*k.extension).ehlo) {
+    case ehlo_syntax::size:
+      w.raw("{").key("size", true);
+      opt_num(k.size);
+      w.raw("}");
+      return;
+    case ehlo_syntax::auth:
+      w.raw("{").key("mechanisms", true);
+      w.array(k.mechanisms, [&](const std::string& m) { w.str(m); });
+      w.raw("}");
+      return;
+    case ehlo_syntax::deliverby:
+      w.raw("{").key("min_by_time", true);
+      opt_num(k.min_by_time);
+      w.raw("}");
+      return;
+    case ehlo_syntax::futurerelease:
+      w.raw("{").key("max_interval", true);
+      opt_num(k.max_interval);
+      w.key("max_date_time");
+      if (k.max_date_time) w.str(*k.max_date_time);
+      else w.null();
+      w.raw("}");
+      return;
+    case ehlo_syntax::mt_priority:
+      w.raw("{").key("policy", true);
+      if (k.policy) w.str(*k.policy);
+      else w.null();
+      w.raw("}");
+      return;
+    case ehlo_syntax::limits:
+      w.raw("{").key("limits", true);
+      w.array(k.limits, [&](const ehlo_limit& l) {
+        w.raw("{").key("name", true).str(l.name).key("value").str_or_null(l.value).key("number");
+        opt_num(l.number);
+        w.raw("}");
+      });
+      w.raw("}");
+      return;
+    default:
+      w.null();
+  }
+}
+
+std::string ehlo_value_json(const ehlo_keyword& k) {
+  writer w;
+  write_ehlo_value(w, k);
+  return std::move(w.out);
+}
+
 std::string to_json(const result<ehlo_reply>& r) {
   return envelope(r, [](writer& w, const ehlo_reply& e) {
     w.raw("{").key("domain", true).str(e.domain).key("greeting");
@@ -277,8 +282,24 @@ std::string to_json(const result<ehlo_reply>& r) {
     w.array(e.keywords, [&](const ehlo_keyword& k) {
       w.raw("{").key("keyword", true).str(k.keyword).key("params");
       w.array(k.params, [&](const std::string& p) { w.str(p); });
+      w.key("extension");
+      if (k.extension) w.str(to_string(*k.extension));
+      else w.null();
+      w.key("value");
+      write_ehlo_value(w, k);
       w.raw("}");
     });
+    // ehlo_reply::extensions(), in catalogue order: what a client may use.
+    w.key("extensions").raw("[");
+    const extension_set offered = e.extensions();
+    bool first = true;
+    for (const auto& row : extension_catalogue()) {
+      if (!offered.has(row.id)) continue;
+      if (!first) w.raw(",");
+      first = false;
+      w.str(row.keyword);
+    }
+    w.raw("]");
     w.key("diagnostics");
     write(w, e.diagnostics);
     w.raw("}");
@@ -310,6 +331,43 @@ std::string reply_catalogue_json() {
   w.array(reply_diagnostic_catalogue(), [&](const reply_diagnostic_info& d) {
     w.raw("{").key("id", true).str(d.name).key("severity").str(to_string(d.level)).key("rfc").str(d.rfc);
     w.key("message").str(d.message).raw("}");
+  });
+  w.raw("}");
+  return std::move(w.out);
+}
+
+// ---- service extensions -------------------------------------------------------------------------
+
+std::string extension_catalogue_json() {
+  writer w;
+  const auto words = [&](std::string_view list) {
+    w.raw("[");
+    bool first = true;
+    while (!list.empty()) {
+      const std::size_t sp = list.find(' ');
+      if (!first) w.raw(",");
+      first = false;
+      w.str(list.substr(0, sp));
+      list.remove_prefix(sp == std::string_view::npos ? list.size() : sp + 1);
+    }
+    w.raw("]");
+  };
+  w.raw("{").key("extensions", true);
+  w.array(extension_catalogue(), [&](const extension_info& e) {
+    w.raw("{").key("keyword", true).str(e.keyword).key("rfc").str(e.rfc).key("status");
+    w.str(e.status == extension_status::standard ? "standard"
+          : e.status == extension_status::legacy ? "legacy"
+                                                  : "deprecated");
+    w.key("description").str(e.description).key("ehlo").str(to_string(e.ehlo));
+    w.key("mail_params");
+    words(e.mail_params);
+    w.key("rcpt_params");
+    words(e.rcpt_params);
+    w.raw("}");
+  });
+  w.key("server_limits");
+  w.array(server_limit_catalogue(), [&](const server_limit_info& l) {
+    w.raw("{").key("name", true).str(l.name).key("rfc").str(l.rfc).key("description").str(l.description).raw("}");
   });
   w.raw("}");
   return std::move(w.out);

@@ -11,6 +11,7 @@
 #include "smtpspec/grammar/rfc3463.hpp"
 #include "smtpspec/grammar/rfc5321_reply.hpp"
 #include "smtpspec/reply.hpp"
+#include "ehlo_keywords.hpp"
 
 namespace smtpspec {
 namespace {
@@ -370,16 +371,25 @@ result<ehlo_reply> parse_ehlo_reply(const reply& r) {
   for (std::size_t i = 1; i < r.lines.size(); ++i) {
     const std::string_view text = r.lines[i].text;
     pegtl::memory_input<pegtl::tracking_mode::lazy, pegtl::eol::crlf> in(text.data(), text.size(), "");
-    if (!pegtl::parse<pegtl::seq<grammar::rfc5321::ehlo_line, pegtl::eof>>(in))
-      v.diagnostics.push_back({reply_diagnostic_id::ehlo_keyword_syntax, r.lines[i].offset});
+    const bool line_ok = pegtl::parse<pegtl::seq<grammar::rfc5321::ehlo_line, pegtl::eof>>(in);
+    if (!line_ok) v.diagnostics.push_back({reply_diagnostic_id::ehlo_keyword_syntax, r.lines[i].offset});
     auto w = words(text);
     if (w.empty()) continue;
     ehlo_keyword k;
     k.keyword = std::move(w[0]);
     k.params.assign(std::make_move_iterator(w.begin() + 1), std::make_move_iterator(w.end()));
+    if (v.find(k.keyword) != nullptr) v.diagnostics.push_back({reply_diagnostic_id::ehlo_duplicate_keyword, r.lines[i].offset});
+    detail::check_ehlo_keyword(k, line_ok, r.lines[i].offset, v.diagnostics);
     v.keywords.push_back(std::move(k));
   }
   return v;
+}
+
+extension_set ehlo_reply::extensions() const noexcept {
+  extension_set set = extension_set::none();
+  for (const auto& k : keywords)
+    if (k.extension) set.add(*k.extension);
+  return set;
 }
 
 }  // namespace smtpspec

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "reply/vector_kinds.hpp"
+#include "milter/vector_kinds.hpp"
 #include <optional>
 #include <set>
 #include <sstream>
@@ -91,6 +92,11 @@ struct outcome {
 
 // Parses one vector from an exact-size heap copy. Returns nullopt and sets err on a bad vector.
 std::optional<outcome> run_vector(const json& v, std::string& err) {
+  if (smtpspec_milter_vectors::is_milter_kind(v.value("kind", ""))) {
+    auto m = smtpspec_milter_vectors::run(v, err);
+    if (!m) return std::nullopt;
+    return outcome{std::move(m->json_text), std::move(m->invariant)};
+  }
   if (smtpspec_issue4::is_issue4_kind(v.value("kind", ""))) {
     auto text = smtpspec_issue4::run(v, err);
     if (!text) return std::nullopt;
@@ -117,6 +123,11 @@ std::optional<outcome> run_vector(const json& v, std::string& err) {
   }
   smtpspec::parse_options opt;
   opt.profile = profile == "lenient" ? smtpspec::profile::lenient : smtpspec::profile::strict;
+  if (v.contains("smtputf8") && !v["smtputf8"].is_boolean()) {
+    err = "smtputf8 must be true or false";
+    return std::nullopt;
+  }
+  opt.smtputf8 = v.value("smtputf8", false);
 
   const smtpspec_test::heap_input buf(input);
   const auto in = buf.view();

@@ -14,6 +14,10 @@ debs=(
   clang-14 libclang-rt-14-dev libfuzzer-14-dev llvm-14
   nlohmann-json3-dev libcli11-dev
   dpkg-dev
+  # Real peers for the integration tests (milter, server): Postfix (smtpd, smtp-source,
+  # smtp-sink), swaks, OpenDKIM, miltertest, pymilter; Asio and OpenSSL for `smtpspec serve`.
+  postfix swaks opendkim opendkim-tools miltertest python3-milter libmilter-dev
+  libasio-dev libssl-dev
 )
 
 missing=()

@@ -1,6 +1,8 @@
 // smtpspec — the command-line tool. `smtpspec parse <kind>` reads one input per line on stdin
 // (the line ending removed) and prints one canonical JSON object per line.
 #include <cstdio>
+#include <fstream>
+#include <iterator>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -9,13 +11,40 @@
 
 #include <CLI/CLI.hpp>
 
+#include "smtpspec/milter.hpp"
 #include "smtpspec/smtpspec.hpp"
 
 namespace {
 
-int run_parse(const std::string& kind, bool lenient, const std::string& role_name) {
+// `smtpspec milter decode`: a captured byte stream, one JSON object per packet; a decoding error
+// is printed last as {"error":…} and makes the exit status 1.
+int run_milter_decode(const std::string& direction, const std::string& file, std::uint32_t max_payload) {
+  namespace m = smtpspec::milter;
+  std::string bytes;
+  if (file == "-") {
+    bytes.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+  } else {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+      std::cerr << "smtpspec milter decode: cannot read " << file << '\n';
+      return 2;
+    }
+    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  const m::decoder_options o{max_payload};
+  const auto r = direction == "both"  ? m::decode_conversation(bytes, o)
+                 : direction == "mta" ? m::decode_all(m::direction::to_filter, bytes, o)
+                                      : m::decode_all(m::direction::to_mta, bytes, o);
+  for (const auto& p : r.packets) std::cout << m::to_json(p) << '\n';
+  if (r.error) std::cout << "{\"error\":" << m::to_json(*r.error) << "}\n";
+  return r.error ? 1 : 0;
+}
+
+int run_parse(const std::string& kind, bool lenient, bool smtputf8, const std::string& role_name,
+              const std::string& verb_name = "MAIL") {
   smtpspec::parse_options opts;
   if (lenient) opts.profile = smtpspec::profile::lenient;
+  opts.smtputf8 = smtputf8;
   smtpspec::path_role role = smtpspec::path_role::any;
   if (role_name == "reverse") role = smtpspec::path_role::reverse;
   else if (role_name == "forward") role = smtpspec::path_role::forward;
@@ -33,6 +62,11 @@ int run_parse(const std::string& kind, bool lenient, const std::string& role_nam
       out = smtpspec::to_json(r);
     } else if (kind == "path") {
       auto r = smtpspec::parse_path(line, opts, role);
+      ok = r.ok();
+      out = smtpspec::to_json(r);
+    } else if (kind == "params") {
+      auto r = smtpspec::parse_esmtp_params(verb_name == "RCPT" ? smtpspec::verb::rcpt : smtpspec::verb::mail,
+                                            line, opts);
       ok = r.ok();
       out = smtpspec::to_json(r);
     } else if (kind == "mailbox") {
@@ -116,16 +150,29 @@ int main(int argc, char** argv) {
                                             "Exit status: 0 all valid, 1 some invalid, 2 usage error.");
   parse->require_subcommand(1);
   bool lenient = false;
+  bool smtputf8 = false;
   std::string role = "any";
-  for (const char* kind : {"command", "path", "mailbox", "domain"}) {
+  std::string verb_name = "MAIL";
+  for (const char* kind : {"command", "path", "mailbox", "domain", "params"}) {
     std::string help = std::string("Parse each stdin line as a ") + kind;
     auto* sub = parse->add_subcommand(kind, help);
     sub->add_flag("--lenient", lenient, "Accept what Postfix/Haraka accept; report each deviation as a diagnostic");
+    sub->add_flag("--smtputf8", smtputf8,
+                  "RFC 6531: UTF-8 in local parts and U-labels in domains (IDNA2008); without it any non-ASCII "
+                  "octet is an error");
     if (std::string(kind) == "path") {
       sub->add_option("--role", role, "Which path forms to accept: any, reverse (MAIL), forward (RCPT)")
           ->check(CLI::IsMember({"any", "reverse", "forward"}));
     }
-    sub->callback([&lenient, &role, k = std::string(kind)]() { std::exit(run_parse(k, lenient, role)); });
+    if (std::string(kind) == "params") {
+      // What follows a MAIL/RCPT path and its SP, e.g. "SIZE=1000 BODY=8BITMIME" (parse_esmtp_params).
+      sub->description("Parse each stdin line as the ESMTP parameters of a MAIL or RCPT command");
+      sub->add_option("--verb", verb_name, "The command the parameters belong to: MAIL (default) or RCPT")
+          ->check(CLI::IsMember({"MAIL", "RCPT"}));
+    }
+    sub->callback([&lenient, &smtputf8, &role, &verb_name, k = std::string(kind)]() {
+      std::exit(run_parse(k, lenient, smtputf8, role, verb_name));
+    });
   }
 
   smtpspec::reply_parse_options reply_opts;
@@ -171,9 +218,31 @@ int main(int argc, char** argv) {
     std::exit(e.found ? 0 : 1);
   });
 
+  auto* milter = app.add_subcommand("milter", "Milter protocol tools (sendmail milter v2-6)");
+  milter->require_subcommand(1);
+  std::string milter_dir = "both", milter_file;
+  std::uint32_t milter_max = smtpspec::milter::default_max_payload;
+  auto* mdecode = milter->add_subcommand("decode", "Decode a captured milter byte stream; print one JSON object per packet.\n"
+                                                   "Exit status: 1 when the stream has an error (printed last).");
+  mdecode->add_option("--direction", milter_dir,
+                      "mta: bytes the MTA sent; filter: bytes the filter sent; both: a whole conversation in time order")
+      ->check(CLI::IsMember({"mta", "filter", "both"}));
+  mdecode->add_option("--max-payload", milter_max, "Largest payload accepted (default 65535)");
+  mdecode->add_option("file", milter_file, "Capture file, or - for stdin")->required();
+  mdecode->callback([&]() { std::exit(run_milter_decode(milter_dir, milter_file, milter_max)); });
+  auto* mcat = milter->add_subcommand("catalogue", "Print the milter packets, flags and error codes as JSON");
+  mcat->callback([]() {
+    std::cout << smtpspec::milter::catalogue_json() << '\n';
+    std::exit(0);
+  });
+
   auto* cat = app.add_subcommand("catalogue", "Print the error codes, diagnostic ids and verbs as JSON");
-  cat->callback([]() {
-    std::cout << smtpspec::catalogue_json() << '\n';
+  bool cat_extensions = false;
+  cat->add_flag("--extensions", cat_extensions,
+                "Print the SMTP service extensions instead (IANA registry: EHLO keyword, RFC, EHLO parameter "
+                "syntax, MAIL/RCPT parameters) and the server limits (RFC 9422)");
+  cat->callback([&cat_extensions]() {
+    std::cout << (cat_extensions ? smtpspec::extension_catalogue_json() : smtpspec::catalogue_json()) << '\n';
     std::exit(0);
   });
 

@@ -5,6 +5,7 @@
 #   install  tests/install/run.sh: find_package and pkg-config consumers of an installed copy
 #   wasm     wasm/test.sh (Emscripten build + node --test)
 #   python   python-bindings/test.sh (pybind11 module + pytest)
+#   peers    tests/peers/run.sh: the milter codec against Postfix, miltertest, OpenDKIM and pymilter
 #   parity   the three conformance runners' outputs must be byte-identical
 # Prints a banner and the elapsed seconds per stage, and ends with "N passed, M failed".
 # Assumes tools/setup.sh has run (bash tools/dev.sh test does both).
@@ -70,6 +71,13 @@ stage_python() {
   SMTPSPEC_CONFORMANCE_OUT=$(out_for python) bash python-bindings/test.sh
 }
 
+# ---- Peers stage (owned by the milter peers work) ----------------------------------------------
+# Links against the dev build (installed into build/peers/prefix) and uses the Python and npm
+# packages the two stages above built; every surface is required here.
+stage_peers() {
+  SMTPSPEC_PEERS_LIB_BUILD=build/dev SMTPSPEC_PEERS_LANGS=cpp,python,node bash tests/peers/run.sh
+}
+
 stage_parity() {
   local s missing=0
   if [[ " ${ran[*]} " != *" wasm "* || " ${ran[*]} " != *" python "* ]]; then
@@ -131,5 +139,6 @@ run_stage asan stage_asan
 run_stage install stage_install
 run_stage wasm stage_wasm
 run_stage python stage_python
+run_stage peers stage_peers
 run_stage parity stage_parity
 summary

@@ -28,11 +28,15 @@ namespace {
 using namespace smtpspec;
 
 // The call protocol, shared with index.js (the only other place that knows it).
-enum kind : int { k_command = 0, k_path = 1, k_mailbox = 2, k_domain = 3 };
+enum kind : int {
+  k_command = 0, k_path = 1, k_mailbox = 2, k_domain = 3, k_params = 4, k_to_ascii = 5, k_to_unicode = 6,
+};
 constexpr int flag_lenient = 1;
 constexpr int role_shift = 1;        // bits 1-2: path_role
 constexpr int flag_fast = 8;         // the caller accepts a fast answer
 constexpr int flag_ascii_text = 16;  // the input is a JS string of ASCII characters only
+constexpr int flag_rcpt = 32;        // k_params: the parameters of RCPT (else MAIL)
+constexpr int flag_smtputf8 = 64;    // parse_options::smtputf8 (RFC 6531)
 // smtpspec_js_parse's answers.
 constexpr int answer_json = 0;
 constexpr int answer_value = 1;
@@ -121,12 +125,34 @@ void put_view_or_null(std::string_view s, bool present) {
 }
 
 // The nulls follow src/json.cpp (the tests compare the two for every vector). index.js reads a
-// domain (7 slots) and a mailbox (14) at fixed offsets: keep DOMAIN_SLOTS and MAILBOX_SLOTS in step.
+// domain (11 slots) and a mailbox (18) at fixed offsets: keep DOMAIN_SLOTS and MAILBOX_SLOTS in step.
 void put_domain(const domain& d) {
   put_view(d.text);
   put(static_cast<std::int32_t>(d.kind));
   put_view_or_null(d.tag, d.kind == domain_kind::ipv6 || d.kind == domain_kind::general);
   put_view_or_null(d.address, d.kind != domain_kind::name);
+  // "ascii" and "unicode": a lower-case name without "-" (so no "xn--" label) is its own canonical
+  // form, a view; otherwise the library computes both (IDNA), as json.cpp does.
+  if (d.kind != domain_kind::name) {
+    put_null();
+    put_null();
+    return;
+  }
+  bool plain = true;
+  for (const char c : d.text) plain = plain && !(c >= 'A' && c <= 'Z') && c != '-' && static_cast<unsigned char>(c) < 0x80;
+  if (plain) {
+    put_view(d.text);
+    put_view(d.text);
+    return;
+  }
+  const std::string a = d.ascii(), u = d.unicode();
+  if (a.empty() || u.empty()) {
+    put_null();
+    put_null();
+  } else {
+    put_transient(a);
+    put_transient(u);
+  }
 }
 
 void put_mailbox(const mailbox& m) {
@@ -156,6 +182,54 @@ void put_path(const path& p) {
   if (has_mailbox) put_mailbox(p.mailbox);
 }
 
+// One ESMTP parameter, 15 slots (PARAM_SLOTS in index.js): keyword, value, kind (0: untyped),
+// extension row (-1: none), number (two halves), integer, the kind's small value (body, ret,
+// notify bits, by-mode, encoding or rrvs action), trace, text (decoded where the kind encodes
+// it), addr_type.
+void put_param(const esmtp_param& p) {
+  put_view(p.keyword);
+  put_view_or_null(p.value, p.has_value);
+  put(static_cast<std::int32_t>(p.kind));
+  const auto ext = p.extension();
+  put(ext ? static_cast<std::int32_t>(*ext) : -1);
+  if (p.number > 0x1fffffffffffffULL) unfit = true;  // typed values stay within 2^53-1
+  put(static_cast<std::int32_t>(p.number >> 32));
+  put(static_cast<std::int32_t>(p.number & 0xffffffffU));
+  put(p.integer);
+  std::int32_t small = 0;
+  switch (p.kind) {
+    case param_kind::body: small = static_cast<std::int32_t>(p.body); break;
+    case param_kind::ret: small = static_cast<std::int32_t>(p.ret); break;
+    case param_kind::notify: small = p.notify; break;
+    case param_kind::by: small = static_cast<std::int32_t>(p.mode); break;
+    case param_kind::orcpt: small = static_cast<std::int32_t>(p.encoding); break;
+    case param_kind::rrvs: small = static_cast<std::int32_t>(p.rrvs); break;
+    default: break;
+  }
+  put(small);
+  put(p.trace ? 1 : 0);
+  switch (p.kind) {
+    case param_kind::envid: case param_kind::auth: case param_kind::orcpt: {
+      if (!p.has_text) {
+        put_null();
+        break;
+      }
+      const std::string d = p.decoded();
+      if (d == p.text) put_view(p.text);
+      else put_transient(d);
+      break;
+    }
+    default:
+      put_view_or_null(p.text, p.has_text);
+  }
+  put_view(p.addr_type);
+}
+
+void put_params(const std::vector<esmtp_param>& ps) {
+  put_size(ps.size());
+  for (const auto& p : ps) put_param(p);
+}
+
 void put_command(const command& c) {
   switch (c.verb) {
     case verb::ehlo: case verb::helo: case verb::lhlo:
@@ -165,11 +239,7 @@ void put_command(const command& c) {
     case verb::mail: case verb::rcpt:
       put(s_path_params);
       put_path(c.path);
-      put_size(c.params.size());
-      for (const auto& p : c.params) {
-        put_view(p.keyword);
-        put_view_or_null(p.value, p.has_value);
-      }
+      put_params(c.params);
       return;
     case verb::vrfy: case verb::expn: case verb::help: case verb::noop:
       put(s_argument);
@@ -274,6 +344,26 @@ std::string names_json() {
        {domain_kind::name, domain_kind::ipv4, domain_kind::ipv6, domain_kind::general});
   list(s, "local_part_kinds", {local_part_kind::dot_string, local_part_kind::quoted_string});
   list(s, "severities", {severity::info, severity::warning, severity::error});
+  // Typed parameters: kinds by their keyword (index 0: untyped), extensions by row.
+  s += ",\"param_kinds\":[null";
+  for (const auto& row : param_catalogue()) {
+    s += ",\"";
+    s += row.keyword;
+    s += '"';
+  }
+  s += "],\"extensions\":[";
+  for (const auto& row : extension_catalogue()) {
+    if (s.back() != '[') s += ',';
+    s += '"';
+    s += row.keyword;
+    s += '"';
+  }
+  s += ']';
+  list(s, "body_types", {body_type::seven_bit, body_type::eight_bit_mime, body_type::binary_mime});
+  list(s, "ret_types", {ret_type::full, ret_type::hdrs});
+  list(s, "by_modes", {by_mode::notify, by_mode::ret});
+  list(s, "orcpt_encodings",
+       {orcpt_encoding::xtext, orcpt_encoding::utf8_addr_xtext, orcpt_encoding::utf8_addr_unitext});
   s += '}';
   return s;
 }
@@ -314,6 +404,7 @@ EMSCRIPTEN_KEEPALIVE void smtpspec_js_text(std::int32_t which, std::int32_t id) 
 EMSCRIPTEN_KEEPALIVE int smtpspec_js_parse(int what, std::size_t length, int flags) {
   parse_options options;
   if (flags & flag_lenient) options.profile = profile::lenient;
+  options.smtputf8 = (flags & flag_smtputf8) != 0;
   input_length = length;
   const std::string_view in{input, length};
   switch (what) {
@@ -329,6 +420,17 @@ EMSCRIPTEN_KEEPALIVE int smtpspec_js_parse(int what, std::size_t length, int fla
     }
     case k_mailbox:
       return answer(parse_mailbox(in, options), flags, not_a_command, put_mailbox);
+    case k_params:
+      return answer(parse_esmtp_params((flags & flag_rcpt) != 0 ? verb::rcpt : verb::mail, in, options), flags,
+                    not_a_command, put_params);
+    case k_to_ascii:
+    case k_to_unicode: {
+      // domainToAscii / domainToUnicode: always the canonical JSON (no fast layout for a string).
+      json = to_json(what == k_to_ascii ? domain_to_ascii(in, options) : domain_to_unicode(in, options));
+      out[0] = static_cast<std::int32_t>(reinterpret_cast<std::uintptr_t>(json.data()));
+      out[1] = static_cast<std::int32_t>(json.size());
+      return answer_json;
+    }
     default:
       return answer(parse_domain(in, options), flags, not_a_command, put_domain);
   }

@@ -51,6 +51,7 @@ std::string enhanced_status_json(const std::string& code) { return to_json(parse
 std::string status_catalogue_json() { return enhanced_status_catalogue_json(); }
 std::string replies_catalogue_json() { return reply_catalogue_json(); }
 std::string dsn_catalogue_json() { return dsn::catalogue_json(); }
+std::string extensions_catalogue_json() { return extension_catalogue_json(); }  // issue 3
 std::string explain_json(const std::string& query) { return dsn::to_json(dsn::explain(query)); }
 
 // The options' defaults and the policy names, so that reply.js retypes none of them.
@@ -218,6 +219,7 @@ EMSCRIPTEN_BINDINGS(smtpspec_reply) {
   function("enhancedStatusCatalogueJson", &status_catalogue_json);
   function("replyCatalogueJson", &replies_catalogue_json);
   function("dsnCatalogueJson", &dsn_catalogue_json);
+  function("extensionCatalogueJson", &extensions_catalogue_json);
   function("explainDsnJson", &explain_json);
   function("replyDefaultsJson", &defaults_json);
   function("parseRepliesJson", &parse_replies_json);

@@ -22,6 +22,11 @@ struct domain {
   domain_kind kind = domain_kind::name;
   std::string_view tag;      // "IPv6" or the Standardized-tag; empty for name and ipv4
   std::string_view address;  // literal content after the tag; empty for name
+  // Canonical forms of a name (computed on request, allocate; empty for address literals): the
+  // A-label form, lower-cased (RFC 5890 §2.3.2.1), and the U-label form (RFC 5891 §5.2). For an
+  // ASCII name without "xn--" labels both are the lower-cased text. See idna.hpp.
+  [[nodiscard]] std::string ascii() const;
+  [[nodiscard]] std::string unicode() const;
 };
 
 enum class local_part_kind : unsigned char { dot_string, quoted_string };

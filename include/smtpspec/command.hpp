@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "smtpspec/address.hpp"
+#include "smtpspec/esmtp.hpp"
 
 namespace smtpspec {
 
@@ -16,12 +17,7 @@ enum class verb : unsigned char {
   ehlo, helo, lhlo, mail, rcpt, data, rset, vrfy, expn, help, noop, quit, starttls, auth, bdat,
 };
 
-// esmtp-param = esmtp-keyword ["=" esmtp-value] (§4.1.2). Typed meaning comes later.
-struct esmtp_param {
-  std::string_view keyword;
-  std::string_view value;
-  bool has_value = false;
-};
+// esmtp_param (esmtp-param with its typed value) is in esmtp.hpp.
 
 struct command {
   smtpspec::verb verb = verb::noop;

@@ -3,23 +3,47 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace smtpspec {
 
 enum class extension : unsigned char {
-#define SMTPSPEC_EXTENSION(id, keyword, rfc, status, description) id,
+#define SMTPSPEC_EXTENSION(id, keyword, rfc, status, description, ehlo, mail_params, rcpt_params) id,
 #include "smtpspec/catalogue/extensions.inc"
 #undef SMTPSPEC_EXTENSION
 };
 
 enum class extension_status : unsigned char { standard, legacy, deprecated };
 
+// The syntax of an EHLO keyword's parameters (catalogue/extensions.inc explains each).
+enum class ehlo_syntax : unsigned char {
+  none, unspecified, size, auth, burl, deliverby, futurerelease, mt_priority, no_soliciting, limits
+};
+
 struct extension_info {
   smtpspec::extension id;
   std::string_view keyword;  // as registered, upper case
   std::string_view rfc;
   extension_status status;
+  std::string_view description;
+  ehlo_syntax ehlo;              // what may follow the keyword in an EHLO reply
+  std::string_view mail_params;  // the MAIL parameters it defines, space-separated ("" for none)
+  std::string_view rcpt_params;  // the RCPT parameters it defines
+};
+
+// The IANA "SMTP Server Limits" registry (RFC 9422), catalogue/server_limits.inc: the names a
+// LIMITS EHLO keyword may carry with a value of %x31-39 0*5DIGIT.
+enum class server_limit : unsigned char {
+#define SMTPSPEC_SERVER_LIMIT(id, name, rfc, description) id,
+#include "smtpspec/catalogue/server_limits.inc"
+#undef SMTPSPEC_SERVER_LIMIT
+};
+struct server_limit_info {
+  server_limit id;
+  std::string_view name;
+  std::string_view rfc;
   std::string_view description;
 };
 
@@ -48,5 +72,24 @@ class extension_set {
 // Case-insensitive look-up of an EHLO keyword.
 [[nodiscard]] std::optional<extension> find_extension(std::string_view keyword) noexcept;
 [[nodiscard]] std::string_view to_string(extension e) noexcept;  // the keyword
+[[nodiscard]] std::string_view to_string(ehlo_syntax s) noexcept;  // "none", "size", "mt_priority", …
+
+[[nodiscard]] std::span<const server_limit_info> server_limit_catalogue() noexcept;
+// Case-insensitive look-up of a LIMITS name (MAILMAX, RCPTMAX, RCPTDOMAINMAX).
+[[nodiscard]] std::optional<server_limit> find_server_limit(std::string_view name) noexcept;
+
+enum class verb : unsigned char;  // command.hpp
+// Whether a session offering `extensions` accepts the MAIL (verb::mail) or RCPT (verb::rcpt)
+// parameter `keyword` (case-insensitive): some extension in the set defines it. Private
+// X-parameters (RFC 5321 §2.2.2) and other verbs are never accepted.
+[[nodiscard]] bool accepts_parameter(const extension_set& extensions, verb v, std::string_view keyword) noexcept;
+// Every MAIL or RCPT parameter keyword that a session offering `extensions` accepts, in catalogue
+// order, each once.
+[[nodiscard]] std::vector<std::string_view> accepted_parameters(const extension_set& extensions, verb v);
+
+// The catalogue for the bindings: {"extensions":[{"keyword", "rfc", "status", "description",
+// "ehlo", "mail_params":[S…], "rcpt_params":[S…]}…], "server_limits":[{"name", "rfc",
+// "description"}…]} (conformance/README.md).
+[[nodiscard]] std::string extension_catalogue_json();
 
 }  // namespace smtpspec

@@ -138,10 +138,37 @@ class reply_parser {
 
 // ---- EHLO replies (RFC 5321 §4.1.1.1 ehlo-ok-rsp) ---------------------------------------------
 
+// A LIMITS pair (RFC 9422): a registered name's value is a number (catalogue/server_limits.inc).
+struct ehlo_limit {
+  std::string name;                    // as written
+  std::string value;                   // as written ("" when the pair has no "=")
+  std::optional<std::uint32_t> number = std::nullopt;  // a registered limit's value (%x31-39 0*5DIGIT)
+  friend bool operator==(const ehlo_limit&, const ehlo_limit&) = default;
+};
+
 struct ehlo_keyword {
   std::string keyword;              // as written (compare case-insensitively)
   std::vector<std::string> params;
-  friend bool operator==(const ehlo_keyword&, const ehlo_keyword&) = default;
+  // The registered service extension (catalogue/extensions.inc); absent for private X- keywords
+  // and unregistered ones. Its parameters are checked against the extension's EHLO syntax.
+  std::optional<smtpspec::extension> extension = std::nullopt;
+  bool params_ok = true;  // false when they break the extension's EHLO syntax (a diagnostic says how)
+  // Typed views, filled when the parameters match the syntax (AUTH's list and the LIMITS pairs
+  // that parse are kept either way):
+  // SIZE: the fixed maximum (0: none, RFC 1870 §4); absent without a parameter or above 2^53-1
+  // (the largest integer JSON surfaces hold exactly)
+  std::optional<std::uint64_t> size = std::nullopt;
+  std::vector<std::string> mechanisms = {};                  // AUTH: the SASL mechanisms, as written
+  std::optional<std::uint32_t> min_by_time = std::nullopt;   // DELIVERBY: min-by-time (RFC 2852 §3)
+  std::optional<std::uint32_t> max_interval = std::nullopt;  // FUTURERELEASE: max-future-release-interval (s)
+  std::optional<std::string> max_date_time = std::nullopt;   // FUTURERELEASE: max-future-release-date-time
+  std::optional<std::string> policy = std::nullopt;          // MT-PRIORITY: the priority-profile (RFC 6710 §7)
+  std::vector<ehlo_limit> limits = {};                       // LIMITS: the name=value pairs
+  // Two keyword lines are equal when they say the same: everything else is derived from the keyword
+  // and its parameters (so {"SIZE", {"1000"}} equals what parse_ehlo_reply reads of "SIZE 1000").
+  friend bool operator==(const ehlo_keyword& a, const ehlo_keyword& b) {
+    return a.keyword == b.keyword && a.params == b.params;
+  }
 };
 
 struct ehlo_reply {
@@ -151,10 +178,16 @@ struct ehlo_reply {
   std::vector<reply_diagnostic> diagnostics;  // lines that break the ABNF, kept as best read
   // Case-insensitive (§4.1.1.1); nullptr when absent.
   [[nodiscard]] const ehlo_keyword* find(std::string_view keyword) const noexcept;
+  // The registered extensions the server offers: what a client may use, and what a server
+  // session's parse_options.extensions should be (accepted_parameters() lists their MAIL/RCPT
+  // parameters).
+  [[nodiscard]] extension_set extensions() const noexcept;
 };
 
 // invalid_ehlo_reply (offset: the reply's) unless the reply's code is 250. Lines that do not match
-// ehlo-line (e.g. the old "AUTH=LOGIN PLAIN") are split at SP and reported as diagnostics.
+// ehlo-line (e.g. the old "AUTH=LOGIN PLAIN") are split at SP and reported as diagnostics. Each
+// keyword is looked up in the IANA registry and its parameters checked against its extension's
+// syntax (diagnostics ehlo_*, offset: the keyword line's).
 [[nodiscard]] result<ehlo_reply> parse_ehlo_reply(const reply& r);
 
 // ---- Formatter --------------------------------------------------------------------------------
@@ -239,6 +272,8 @@ struct reply_sequence_info {
 [[nodiscard]] std::string to_json(const reply& r);
 [[nodiscard]] std::string to_json(std::span<const reply> replies);  // a JSON array
 [[nodiscard]] std::string to_json(const result<ehlo_reply>& r);
+// One keyword's typed view as the EHLO JSON writes it ("value": an object or null).
+[[nodiscard]] std::string ehlo_value_json(const ehlo_keyword& k);
 [[nodiscard]] std::string to_json(const result<formatted_reply>& r);
 // {"standard_replies":[…],"sequences":[…],"reply_diagnostics":[…]}
 [[nodiscard]] std::string reply_catalogue_json();

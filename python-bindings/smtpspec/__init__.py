@@ -36,6 +36,7 @@ from . import _smtpspec
 from ._smtpspec import (
     Command,
     CommandResult,
+    ConversionResult,
     Diagnostic,
     Domain,
     DomainResult,
@@ -46,6 +47,7 @@ from ._smtpspec import (
     EnhancedStatusResult,
     Error,
     EsmtpParam,
+    EsmtpParamsResult,
     FormattedReply,
     FormattedReplyResult,
     Mailbox,
@@ -56,12 +58,15 @@ from ._smtpspec import (
     ReplyDiagnostic,
     ReplyLine,
     ReplyParser,
+    domain_to_ascii,
+    domain_to_unicode,
     format_ehlo_reply,
     format_reply,
     parse_command,
     parse_domain,
     parse_ehlo_reply,
     parse_enhanced_status,
+    parse_esmtp_params,
     parse_mailbox,
     parse_path,
     parse_replies,
@@ -115,9 +120,17 @@ def reply_catalogue():
     return _json.loads(_smtpspec.reply_catalogue_json())
 
 
+def extension_catalogue():
+    """The IANA SMTP service extensions (EHLO keyword, RFC, status, EHLO parameter syntax, the MAIL
+    and RCPT parameters each defines) and the RFC 9422 server limits: {"extensions",
+    "server_limits"} (conformance/README.md)."""
+    return _json.loads(_smtpspec.extension_catalogue_json())
+
+
 __all__ = [
     "Command",
     "CommandResult",
+    "ConversionResult",
     "Diagnostic",
     "DiagnosticId",
     "Domain",
@@ -130,6 +143,7 @@ __all__ = [
     "Error",
     "ErrorCode",
     "EsmtpParam",
+    "EsmtpParamsResult",
     "FormattedReply",
     "FormattedReplyResult",
     "Mailbox",
@@ -144,6 +158,8 @@ __all__ = [
     "Verb",
     "__version__",
     "catalogue",
+    "domain_to_ascii",
+    "domain_to_unicode",
     "dsn",
     "enhanced_status_catalogue",
     "format_ehlo_reply",
@@ -152,8 +168,10 @@ __all__ = [
     "parse_domain",
     "parse_ehlo_reply",
     "parse_enhanced_status",
+    "parse_esmtp_params",
     "parse_mailbox",
     "parse_path",
     "parse_replies",
     "reply_catalogue",
+    "extension_catalogue",
 ]

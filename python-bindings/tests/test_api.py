@@ -257,7 +257,7 @@ def test_call_conventions():
         with pytest.raises(TypeError):
             bad()
     params = inspect.signature(smtpspec.parse_path).parameters
-    assert list(params) == ["text", "lenient", "role"]
+    assert list(params) == ["text", "lenient", "smtputf8", "role"]
     assert params["lenient"].kind is inspect.Parameter.KEYWORD_ONLY
 
 

@@ -14,6 +14,7 @@ import pathlib
 
 import pytest
 import smtpspec
+from smtpspec import milter
 from conftest import PARSERS, ROOT, assert_mirrors, mirror_mismatches
 
 CONFORMANCE = ROOT / "conformance"
@@ -23,6 +24,8 @@ PROFILES = {"strict": False, "lenient": True}
 REPLY_OPTIONS = {"max_line", "max_lines", "max_diagnostics", "lf_ends_line"}
 FORMAT_OPTIONS = {"enhanced_codes", "max_line", "policy", "utf8"}
 KINDS = set(PARSERS) | {"enhanced_status", "reply", "format_reply"}
+KINDS.add("milter_decode")  # conformance/README.md, "Milter"
+KINDS.add("ehlo")  # issue 3: an EHLO reply's keywords against the IANA registry
 
 
 def _manifest_files(manifest):
@@ -62,6 +65,8 @@ def _options(given, known, name):
 
 def run(vector):
     kind = vector["kind"]
+    if kind == "milter_decode":
+        return milter_run(vector)
     if kind == "format_reply":
         spec = vector["input"]
         lines = [bytes.fromhex(h) for h in spec["lines_hex"]] if "lines_hex" in spec else spec.get("lines", [])
@@ -75,10 +80,39 @@ def run(vector):
         return smtpspec.parse_enhanced_status(data)
     if kind == "reply":
         return Replies(smtpspec.parse_replies(data, **_options(vector.get("options", {}), REPLY_OPTIONS, "reply")))
+    if kind == "ehlo":
+        replies = smtpspec.parse_replies(data, **_options(vector.get("options", {}), REPLY_OPTIONS, "ehlo"))
+        return smtpspec.parse_ehlo_reply(replies[0] if replies else b"")
     lenient = PROFILES[vector.get("profile", "strict")]
+    smtputf8 = vector.get("smtputf8", False)
+    assert isinstance(smtputf8, bool)
     if kind == "path":
-        return smtpspec.parse_path(data, lenient=lenient, role=vector.get("role", "any"))
-    return PARSERS[kind](data, lenient=lenient)
+        return smtpspec.parse_path(data, lenient=lenient, smtputf8=smtputf8, role=vector.get("role", "any"))
+    return PARSERS[kind](data, lenient=lenient, smtputf8=smtputf8)
+
+
+def milter_run(vector):
+    options = vector.get("options", {})
+    assert set(options) <= {"max_payload"}, options
+    return milter.decode(bytes.fromhex(vector["input_hex"]), vector["direction"], **options)
+
+
+def milter_checks(vector, result):
+    """Any two-part split decodes the same; the packets re-encode to the octets they came from."""
+    data = bytes.fromhex(vector["input_hex"])
+    max_payload = vector.get("options", {}).get("max_payload", milter.DEFAULT_MAX_PAYLOAD)
+    again = b"".join(milter.encode(p, max_payload)[0] for p in result.packets)
+    assert data.startswith(again)
+    if result.ok:
+        assert again == data
+    if vector["direction"] == "conversation":
+        return
+    for cut in range(len(data) + 1):
+        d = milter.Decoder(vector["direction"], max_payload)
+        packets = d.feed(data[:cut]) + d.feed(data[cut:])
+        d.finish()
+        assert [p.to_json() for p in packets] == [p.to_json() for p in result.packets], f"split at {cut}"
+        assert d.error == result.error, f"split at {cut}"
 
 
 def fed_in_parts(vector, cuts):
@@ -176,6 +210,8 @@ def test_vector(vector):
         assert fed_in_parts(vector, range(1, size)).to_json() == whole, "octet by octet"
         for reply in result:
             assert not mirror_mismatches(reply, reply.to_dict(), "reply"), mirror_mismatches(reply, reply.to_dict())
+    elif vector["kind"] == "milter_decode":
+        milter_checks(vector, result)
     else:
         assert_mirrors(result)
 

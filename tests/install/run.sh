@@ -50,8 +50,12 @@ echo "install test: pkg-config consumer"
 export PKG_CONFIG_PATH="$(dirname "$pc")"
 [ "$(pkg-config --modversion smtpspec)" = "$(sed -n 's/^Version: //p' "$pc")" ] || die "pkg-config --modversion"
 # shellcheck disable=SC2046  # pkg-config output is meant to be word-split
+# A static libsmtpspec needs its private dependencies (ICU: Requires.private) on the link line,
+# which pkg-config gives with --static.
+pc_static=
+if [ -f "$libdir/libsmtpspec.a" ] && ! ls "$libdir"/libsmtpspec.so* >/dev/null 2>&1; then pc_static=--static; fi
 g++ -std=c++20 -Wall -Wextra -o "$tmp/pc-consumer" "$here/consumer.cpp" \
-  $(pkg-config --cflags --libs smtpspec) || die "pkg-config consumer build"
+  $(pkg-config $pc_static --cflags --libs smtpspec) || die "pkg-config consumer build"
 LD_LIBRARY_PATH="$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "$tmp/pc-consumer" \
   || die "pkg-config consumer"
 

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "generators.hpp"
+#include "smtpspec/idna.hpp"
 #include "smtpspec_test_support.hpp"
 
 using namespace smtpspec;
@@ -239,4 +240,106 @@ RC_GTEST_PROP(AnyInput, MutatedMailboxes, ()) {
     s[*rc::gen::inRange<std::size_t>(0, s.size())] = *smtp_octet();
   check_all_entry_points(s);
   check_all_entry_points(s.substr(1, s.size() >= 2 ? s.size() - 2 : 0));  // without the brackets
+}
+
+// (e) SMTPUTF8 (RFC 6531) ------------------------------------------------------------------------
+
+namespace {
+
+parse_options with_utf8(parse_options o) {
+  o.smtputf8 = true;
+  return o;
+}
+
+std::string smtpspec_test_lower(std::string s) {
+  for (char& c : s) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c | 0x20);
+  }
+  return s;
+}
+
+// Code points that are PVALID in IDNA2008, in NFC, left-to-right, not combining marks, so any
+// sequence of them is a U-label: Latin with diacritics, Greek, Cyrillic, CJK, and LDH.
+const std::vector<std::string> pvalid = {
+    "a", "b", "z", "0", "9", "à", "é", "ï", "ñ", "ö", "ø", "ü", "ß", "ç", "ł", "ő", "α", "β", "λ", "ω",
+    "ς", "ά", "ж", "я", "ё", "例", "子", "广", "告", "中", "文", "日", "本", "한", "국", "ก", "ไ"};
+
+rc::Gen<std::string> u_label() {
+  return rc::gen::exec([] {
+    const int n = *rc::gen::inRange(1, 12);
+    std::string s;
+    bool non_ascii = false;
+    for (int i = 0; i < n; ++i) {
+      const auto& cp = *rc::gen::elementOf(pvalid);
+      non_ascii = non_ascii || static_cast<unsigned char>(cp[0]) >= 0x80;
+      s += cp;
+    }
+    if (!non_ascii) s += "é";
+    return s;
+  });
+}
+
+}  // namespace
+
+// Any U-label domain converts to its A-label form and back, and the A-label form parses (without
+// SMTPUTF8) to the same canonical forms.
+RC_GTEST_PROP(Smtputf8, ULabelDomainsRoundTrip, ()) {
+  const int labels = *rc::gen::inRange(1, 4);
+  std::string d;
+  for (int i = 0; i < labels; ++i) d += (i ? "." : "") + *u_label();
+  // Any RFC 5321 label, except a reserved one ("--" in positions 3-4), which IDNA refuses.
+  std::string tail = *gens::label(10);
+  if (tail.size() >= 4 && tail[2] == '-' && tail[3] == '-') tail = "example";
+  d += "." + tail;
+  const auto r = parse_domain(d, with_utf8(strict_opt));
+  RC_ASSERT(r.ok());
+  RC_ASSERT(r.diags().empty());
+  const auto a = domain_to_ascii(d);
+  RC_ASSERT(a.ok());
+  RC_ASSERT(*a == r->ascii());
+  const auto u = domain_to_unicode(*a);
+  RC_ASSERT(u.ok());
+  RC_ASSERT(*u == smtpspec_test_lower(d));
+  const auto back = domain_to_ascii(*a);
+  RC_ASSERT(back.ok() && *back == *a);
+  const auto ar = parse_domain(*a, strict_opt);
+  RC_ASSERT(ar.ok());
+  RC_ASSERT(ar->unicode() == *u);
+}
+
+// ASCII input gives the same answer with and without SMTPUTF8, whatever it is.
+RC_GTEST_PROP(Smtputf8, AsciiInputIgnoresTheOption, ()) {
+  std::string s = *rc::gen::oneOf(byte_string(), mutated_command(), rc::gen::map(gens::path(), [](const auto& p) { return p.text; }));
+  for (char& c : s) c = static_cast<char>(static_cast<unsigned char>(c) & 0x7F);
+  for (const auto* o : {&strict_opt, &lenient_opt}) {
+    const auto u = with_utf8(*o);
+    RC_ASSERT(to_json(parse_command(s, *o)) == to_json(parse_command(s, u)));
+    RC_ASSERT(to_json(parse_mailbox(s, *o)) == to_json(parse_mailbox(s, u)));
+    RC_ASSERT(to_json(parse_domain(s, *o)) == to_json(parse_domain(s, u)));
+    RC_ASSERT(to_json(parse_path(s, *o)) == to_json(parse_path(s, u)));
+  }
+}
+
+// Any octets with SMTPUTF8 on: the usual invariants (no crash, offsets inside, valid JSON).
+RC_GTEST_PROP(Smtputf8, AnyOctets, ()) {
+  const auto octet = rc::gen::weightedOneOf<char>({
+      {4, gens::one_of(gens::let_dig + "<>@.:\"-")},
+      {4, rc::gen::element<char>('\x80', '\xbf', '\xc0', '\xc3', '\xa9', '\xe4', '\xed', '\xa0', '\xf0', '\x9f',
+                                 '\xf4', '\x90', '\xff', '\xe3', '\x80', '\x82')},
+      {1, rc::gen::arbitrary<char>()},
+  });
+  const auto s = *rc::gen::container<std::string>(octet);
+  for (const auto* o : {&strict_opt, &lenient_opt}) {
+    const auto u = with_utf8(*o);
+    const auto m = parse_mailbox(s, u);
+    RC_ASSERT(smtpspec_test::invariant_failure(m, s).empty());
+    RC_ASSERT(is_json(m));
+    const auto d = parse_domain(s, u);
+    RC_ASSERT(smtpspec_test::invariant_failure(d, s).empty());
+    RC_ASSERT(is_json(d));
+    const std::string line = "RCPT TO:<" + s + ">";
+    const auto c = parse_command(line, u);
+    RC_ASSERT(smtpspec_test::invariant_failure(c, line).empty());
+    RC_ASSERT(is_json(c));
+  }
 }

@@ -322,7 +322,7 @@ TEST(EhloReply, KeywordsAndParams) {
   EXPECT_EQ(e->find("STARTTLS"), nullptr);
   EXPECT_TRUE(e->diagnostics.empty());
   EXPECT_EQ(to_json(parse_ehlo_reply(parse_replies("250 mx.example.com\r\n")[0])),
-            R"({"ok":true,"value":{"domain":"mx.example.com","greeting":null,"keywords":[],"diagnostics":[]},"diagnostics":[]})");
+            R"({"ok":true,"value":{"domain":"mx.example.com","greeting":null,"keywords":[],"extensions":[],"diagnostics":[]},"diagnostics":[]})");
 }
 
 TEST(EhloReply, OddLinesAreReadAndReported) {

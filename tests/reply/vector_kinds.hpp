@@ -4,6 +4,7 @@
 //   enhanced_status  input: a code string            -> to_json(parse_enhanced_status(input))
 //   reply            input: a reply stream (options)  -> to_json(parse_replies(input, options)), an array
 //   format_reply     input: {code, enhanced, lines | lines_hex, options} -> to_json(format_reply(...))
+//   ehlo             input: a reply stream (options)  -> to_json(parse_ehlo_reply(its first reply)) (issue 3)
 #pragma once
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -34,7 +35,7 @@ inline std::optional<std::string> from_hex(const std::string& hex) {
 }
 
 inline bool is_issue4_kind(const std::string& kind) {
-  return kind == "enhanced_status" || kind == "reply" || kind == "format_reply";
+  return kind == "enhanced_status" || kind == "reply" || kind == "format_reply" || kind == "ehlo";
 }
 
 // The string input of an enhanced_status or reply vector ("input" or "input_hex").
@@ -84,6 +85,13 @@ inline std::optional<std::string> run(const json& v, std::string& err) {
     if (!in || !o) return std::nullopt;
     const auto rs = smtpspec::parse_replies(*in, *o);
     return smtpspec::to_json(std::span<const smtpspec::reply>(rs));
+  }
+  if (kind == "ehlo") {
+    auto in = string_input(v, err);
+    auto o = in ? reply_options(v, err) : std::nullopt;
+    if (!in || !o) return std::nullopt;
+    const auto rs = smtpspec::parse_replies(*in, *o);
+    return smtpspec::to_json(smtpspec::parse_ehlo_reply(rs.empty() ? smtpspec::reply{} : rs.front()));
   }
   if (kind == "format_reply") {
     const json& in = v.value("input", json());

@@ -69,7 +69,7 @@ std::vector<vec> load() {
       c.name = file + ":" + id;
       if (id.empty()) c.problem = "entry without id";
       else if (!ids.insert(id).second) c.problem = "duplicate id " + id;
-      else if (!smtpspec_issue4::is_issue4_kind(v.value("kind", ""))) c.problem = "kind must be enhanced_status, reply or format_reply";
+      else if (!smtpspec_issue4::is_issue4_kind(v.value("kind", ""))) c.problem = "kind must be enhanced_status, reply, format_reply or ehlo";
       else if (!v.contains("rfc") || !v["rfc"].is_string() || v["rfc"].get<std::string>().empty()) c.problem = "no rfc";
       else if (!v.contains("expect")) c.problem = "no expect";
       else if (v["kind"] == "reply" ? !v["expect"].is_array() : !v["expect"].is_object()) c.problem = "expect has the wrong shape";

@@ -52,14 +52,20 @@ class view_checker {
     for (const auto& d : p.source_route) check(d);
     check(p.mailbox);
   }
+  void check(const smtpspec::esmtp_param& prm) noexcept {
+    check(prm.keyword);
+    check(prm.value);
+    check(prm.text);
+    check(prm.addr_type);
+  }
+  void check(const std::vector<smtpspec::esmtp_param>& ps) noexcept {
+    for (const auto& prm : ps) check(prm);
+  }
   void check(const smtpspec::command& c) noexcept {
     check(c.verb_text);
     check(c.domain);
     check(c.path);
-    for (const auto& prm : c.params) {
-      check(prm.keyword);
-      check(prm.value);
-    }
+    check(c.params);
     check(c.argument);
     check(c.mechanism);
     check(c.initial_response);

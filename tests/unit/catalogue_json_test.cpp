@@ -119,14 +119,16 @@ TEST(Json, MailboxExactForm) {
   auto r = parse_mailbox("a@b", strict);
   EXPECT_EQ(to_json(r),
             R"({"ok":true,"value":{"text":"a@b","local_part":"a","local_part_kind":"dot_string",)"
-            R"("local_part_value":"a","domain":{"text":"b","kind":"name","tag":null,"address":null}},)"
+            R"("local_part_value":"a","domain":{"text":"b","kind":"name","tag":null,"address":null,"ascii":"b",)"
+            R"("unicode":"b"}},)"
             R"("diagnostics":[]})");
 }
 
 TEST(Json, KeyOrderOfEveryShape) {
   const auto d = parsed(to_json(parse_domain("[IPv6:::1]", strict)));
   EXPECT_EQ(keys(d), (keylist{"ok", "value", "diagnostics"}));
-  EXPECT_EQ(keys(d["value"]), (keylist{"text", "kind", "tag", "address"}));
+  EXPECT_EQ(keys(d["value"]), (keylist{"text", "kind", "tag", "address", "ascii", "unicode"}));
+  EXPECT_TRUE(d["value"]["ascii"].is_null());
   EXPECT_EQ(d["value"]["kind"], "ipv6");
   EXPECT_EQ(d["value"]["tag"], "IPv6");
   EXPECT_EQ(d["value"]["address"], "::1");
@@ -175,8 +177,10 @@ TEST(Json, CommandShapes) {
     EXPECT_EQ(j["verb"], j["value"]["verb"]) << c.in;
   }
   const auto mail = parsed(to_json(parse_command("MAIL FROM:<a@b> SMTPUTF8 SIZE=1", strict)));
-  EXPECT_EQ(mail["value"]["params"][0], (json{{"keyword", "SMTPUTF8"}, {"value", nullptr}}));
-  EXPECT_EQ(mail["value"]["params"][1], (json{{"keyword", "SIZE"}, {"value", "1"}}));
+  EXPECT_EQ(mail["value"]["params"][0], (json{{"keyword", "SMTPUTF8"}, {"value", nullptr}, {"extension", "SMTPUTF8"},
+                                             {"typed", json::object()}}));
+  EXPECT_EQ(mail["value"]["params"][1],
+            (json{{"keyword", "SIZE"}, {"value", "1"}, {"extension", "SIZE"}, {"typed", {{"size", 1}}}}));
   const auto bdat = parsed(to_json(parse_command("BDAT 5 LAST", strict)));
   EXPECT_EQ(bdat["value"]["chunk_size"], 5);
   EXPECT_EQ(bdat["value"]["last"], true);

@@ -20,9 +20,14 @@ const KIND_COMMAND = 0;
 const KIND_PATH = 1;
 const KIND_MAILBOX = 2;
 const KIND_DOMAIN = 3;
+const KIND_PARAMS = 4;
+const KIND_TO_ASCII = 5;  // domainToAscii (answers JSON)
+const KIND_TO_UNICODE = 6;
 const FLAG_LENIENT = 1;
 const FLAG_FAST = 8;
 const FLAG_ASCII_TEXT = 16;
+const FLAG_RCPT = 32;  // KIND_PARAMS: RCPT's parameters (else MAIL's)
+const FLAG_SMTPUTF8 = 64;  // options.smtputf8 (RFC 6531)
 const ROLE_FLAGS = { any: 0, reverse: 2, forward: 4 };  // path_role in bits 1-2
 const ANSWER_JSON = 0;
 const ANSWER_VALUE = 1;
@@ -41,6 +46,12 @@ const VERBS = names.verbs;
 const PATH_KINDS = names.path_kinds;
 const DOMAIN_KINDS = names.domain_kinds;
 const LOCAL_PART_KINDS = names.local_part_kinds;
+const PARAM_KINDS = names.param_kinds;
+const EXTENSIONS = names.extensions;
+const BODY_TYPES = names.body_types;
+const RET_TYPES = names.ret_types;
+const BY_MODES = names.by_modes;
+const ORCPT_ENCODINGS = names.orcpt_encodings;
 
 function deepFreeze(o) {
   for (const v of Object.values(o)) if (typeof v === 'object' && v !== null) deepFreeze(v);
@@ -116,8 +127,10 @@ function load(input) {
   return bytes.length;
 }
 
+// The option flags every parse takes: lenient and smtputf8.
 function lenientFlag(options) {
-  return options !== undefined && options !== null && options.lenient ? FLAG_LENIENT : 0;
+  if (options === undefined || options === null) return 0;
+  return (options.lenient ? FLAG_LENIENT : 0) | (options.smtputf8 ? FLAG_SMTPUTF8 : 0);
 }
 
 function roleFlags(options) {
@@ -175,8 +188,8 @@ function ownedText(which, id) {
 
 // Reading a fast answer at out[i], in the layout of bind.cpp's put_* functions; keys in schema
 // order. Sizes in slots: a text 2, a domain 7, a mailbox 14, a path 5 + 7 per route (+ 14).
-const DOMAIN_SLOTS = 7;
-const MAILBOX_SLOTS = 14;
+const DOMAIN_SLOTS = 11;
+const MAILBOX_SLOTS = 7 + DOMAIN_SLOTS;
 
 function textAt(s, i) {
   const a = out[i];
@@ -185,7 +198,10 @@ function textAt(s, i) {
 }
 
 function domainAt(s, i) {
-  return { text: textAt(s, i), kind: DOMAIN_KINDS[out[i + 2]], tag: textAt(s, i + 3), address: textAt(s, i + 5) };
+  return {
+    text: textAt(s, i), kind: DOMAIN_KINDS[out[i + 2]], tag: textAt(s, i + 3), address: textAt(s, i + 5),
+    ascii: textAt(s, i + 7), unicode: textAt(s, i + 9),
+  };
 }
 
 function mailboxAt(s, i) {
@@ -211,6 +227,56 @@ function pathAt(s, i) {
   return { text: textAt(s, i), kind: PATH_KINDS[out[i + 2]], source_route: sourceRoute, mailbox: out[m] === 1 ? mailboxAt(s, m + 1) : null };
 }
 
+// An ESMTP parameter (bind.cpp put_param): 15 slots.
+const PARAM_SLOTS = 15;
+const NOTIFY_NAMES = [[2, 'SUCCESS'], [4, 'FAILURE'], [8, 'DELAY']];
+
+// The typed value by kind, as src/json.cpp writes it.
+function typedAt(s, kind, i) {
+  const number = out[i + 6] * 4294967296 + (out[i + 7] >>> 0);
+  const integer = out[i + 8];
+  const small = out[i + 9];
+  switch (kind) {
+    case 'SIZE': return { size: number };
+    case 'HOLDFOR': return { seconds: number };
+    case 'MT-PRIORITY': return { priority: integer };
+    case 'BODY': return { body: BODY_TYPES[small] };
+    case 'RET': return { ret: RET_TYPES[small] };
+    case 'ENVID': return { envid: textAt(s, i + 11) };
+    case 'NOTIFY': {
+      if (small & 1) return { notify: ['NEVER'] };
+      const list = [];
+      for (const [bit, name] of NOTIFY_NAMES) if (small & bit) list.push(name);
+      return { notify: list };
+    }
+    case 'ORCPT': return { addr_type: textAt(s, i + 13), address: textAt(s, i + 11), encoding: ORCPT_ENCODINGS[small] };
+    case 'AUTH': return { mailbox: textAt(s, i + 11) };
+    case 'BY': return { time: integer, mode: BY_MODES[small], trace: out[i + 10] === 1 };
+    case 'HOLDUNTIL': return { until: textAt(s, i + 11) };
+    case 'RRVS': return { time: textAt(s, i + 11), mode: small === 0 ? null : small === 1 ? 'C' : 'R' };
+    default: return {};  // SMTPUTF8, REQUIRETLS
+  }
+}
+
+function paramAt(s, i) {
+  const kind = PARAM_KINDS[out[i + 4]];
+  const ext = out[i + 5];
+  return {
+    keyword: textAt(s, i),
+    value: textAt(s, i + 2),
+    extension: ext < 0 ? null : EXTENSIONS[ext],
+    typed: kind === null ? null : typedAt(s, kind, i),
+  };
+}
+
+// A count, then that many parameters.
+function paramsAt(s, i) {
+  const count = out[i];
+  const params = new Array(count);
+  for (let k = 0; k < count; k++) params[k] = paramAt(s, i + 1 + PARAM_SLOTS * k);
+  return params;
+}
+
 // A command's value after its verb: the shape (which fields follow), then those fields.
 function commandAt(s, verb, i) {
   const shape = out[i];
@@ -220,11 +286,7 @@ function commandAt(s, verb, i) {
       return { verb, domain: domainAt(s, i) };
     case SHAPE_PATH_PARAMS: {
       const p = pathAt(s, i);
-      i += pathSlots(i);
-      const count = out[i++];
-      const params = new Array(count);
-      for (let k = 0; k < count; k++, i += 4) params[k] = { keyword: textAt(s, i), value: textAt(s, i + 2) };
-      return { verb, path: p, params };
+      return { verb, path: p, params: paramsAt(s, i + pathSlots(i)) };
     }
     case SHAPE_ARGUMENT:
       return { verb, argument: textAt(s, i) };
@@ -297,6 +359,21 @@ function domain(input, options, fast) {
   return address(KIND_DOMAIN, lenientFlag(options), domainAt, input, fast);
 }
 
+// domainToAscii / domainToUnicode: {ok, value: string, diagnostics} or {ok: false, error, …}.
+function convert(kind, input, options) {
+  return JSON.parse(run(kind, input, lenientFlag(options), false));
+}
+
+function verbFlag(verb) {
+  if (verb === 'MAIL' || verb === 'mail') return 0;
+  if (verb === 'RCPT' || verb === 'rcpt') return FLAG_RCPT;
+  throw new TypeError(`smtpspec: verb must be "MAIL" or "RCPT", not ${JSON.stringify(verb)}`);
+}
+
+function esmtpParams(verb, input, options, fast) {
+  return address(KIND_PARAMS, verbFlag(verb) | lenientFlag(options), paramsAt, input, fast);
+}
+
 module.exports = {
   /** One SMTP command line, with or without its CRLF. */
   parseCommand: (line, options) => command(line, options, true),
@@ -306,6 +383,12 @@ module.exports = {
   parseMailbox: (input, options) => mailbox(input, options, true),
   /** A Domain or address-literal. */
   parseDomain: (input, options) => domain(input, options, true),
+  /** The parameters of a MAIL or RCPT line on their own ("SIZE=1000 BODY=8BITMIME"), typed. */
+  parseEsmtpParams: (verb, input, options) => esmtpParams(verb, input, options, true),
+  /** A domain name in its A-label form (IDNA2008), lower-cased; U-labels allowed. options.lenient maps as UTS #46. */
+  domainToAscii: (input, options) => convert(KIND_TO_ASCII, input, options),
+  /** A domain name in its U-label form (IDNA2008). */
+  domainToUnicode: (input, options) => convert(KIND_TO_UNICODE, input, options),
   /** The error and diagnostic catalogues of the C++ core (frozen). */
   catalogue: () => catalogueValue,
   version: wasm.version(),
@@ -326,6 +409,7 @@ Object.defineProperty(module.exports, '_viaJson', {
     parsePath: (input, options) => path(input, options, false),
     parseMailbox: (input, options) => mailbox(input, options, false),
     parseDomain: (input, options) => domain(input, options, false),
+    parseEsmtpParams: (verb, input, options) => esmtpParams(verb, input, options, false),
   }),
 });
 Object.defineProperty(module.exports, '_canonicalJson', {
@@ -335,6 +419,7 @@ Object.defineProperty(module.exports, '_canonicalJson', {
     parsePath: (input, options) => octets(KIND_PATH, input, lenientFlag(options) | roleFlags(options)),
     parseMailbox: (input, options) => octets(KIND_MAILBOX, input, lenientFlag(options)),
     parseDomain: (input, options) => octets(KIND_DOMAIN, input, lenientFlag(options)),
+    parseEsmtpParams: (verb, input, options) => octets(KIND_PARAMS, input, verbFlag(verb) | lenientFlag(options)),
   }),
 });
 

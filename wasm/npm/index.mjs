@@ -3,10 +3,12 @@ import { createRequire } from 'node:module';
 
 const smtpspec = createRequire(import.meta.url)('./index.js');
 
-export const { parseCommand, parsePath, parseMailbox, parseDomain, catalogue, version } = smtpspec;
+export const { parseCommand, parsePath, parseMailbox, parseDomain, parseEsmtpParams, domainToAscii, domainToUnicode, catalogue, version } = smtpspec;
 // Issue 4 (reply.js): enhanced status codes, replies, the standard replies, the DSN catalogue.
 export const {
   parseEnhancedStatus, enhancedStatusCatalogue, ReplyParser, parseReplies, parseEhloReply, formatReply,
   formatEhloReply, replyCatalogue, dsnCatalogue, explainDsn,
 } = smtpspec;
+// Issue 3: the SMTP service extension registry (EHLO keywords).
+export const { extensionCatalogue } = smtpspec;
 export default smtpspec;

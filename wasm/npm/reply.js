@@ -238,6 +238,8 @@ const api = {
   formatEhloReply: (input) => JSON.parse(formatEhloReplyJson(input)),
   /** The standard replies, which replies §4.3.2 lists per command, and the reply diagnostics (frozen). */
   replyCatalogue: () => table('replyCatalogueJson'),
+  /** The SMTP service extensions (IANA registry: EHLO keyword, RFC, EHLO parameter syntax, MAIL/RCPT parameters) and the server limits (frozen). */
+  extensionCatalogue: () => table('extensionCatalogueJson'),
   /** The haraka-dsn catalogue: {version, functions, texts} (frozen). */
   dsnCatalogue: () => table('dsnCatalogueJson'),
   /** What `smtpspec dsn <query>` explains: an enhanced code ("5.1.1", "X.1.1"), a haraka-dsn name or a reply code. */

@@ -14,7 +14,7 @@ test('a valid mailbox is a plain object in schema order', () => {
   assert.equal(canonical(r),
     '{"ok":true,"value":{"text":"john.smith@example.com","local_part":"john.smith",' +
     '"local_part_kind":"dot_string","local_part_value":"john.smith","domain":{"text":"example.com",' +
-    '"kind":"name","tag":null,"address":null}},"diagnostics":[]}');
+    '"kind":"name","tag":null,"address":null,"ascii":"example.com","unicode":"example.com"}},"diagnostics":[]}');
   assert.equal(Object.getPrototypeOf(r), Object.prototype);
 });
 
@@ -48,7 +48,7 @@ test('quoted local parts report their unquoted value', () => {
 
 test('domains and address literals', () => {
   assert.deepEqual(parseDomain('mail.example.com').value,
-    { text: 'mail.example.com', kind: 'name', tag: null, address: null });
+    { text: 'mail.example.com', kind: 'name', tag: null, address: null, ascii: 'mail.example.com', unicode: 'mail.example.com' });
   const v6 = parseDomain('[IPv6:2001:db8::1]');
   assert.equal(v6.ok, true);
   assert.equal(v6.value.kind, 'ipv6');
@@ -64,7 +64,9 @@ test('commands: verbs, paths and parameters', () => {
   assert.equal(mail.ok, true);
   assert.equal(mail.verb, 'MAIL');
   assert.deepEqual(Object.keys(mail), ['ok', 'verb', 'value', 'diagnostics']);
-  assert.deepEqual(mail.value.params, [{ keyword: 'SIZE', value: '1024' }, { keyword: 'BODY', value: '8BITMIME' }]);
+  assert.deepEqual(mail.value.params, [
+    { keyword: 'SIZE', value: '1024', extension: 'SIZE', typed: { size: 1024 } },
+    { keyword: 'BODY', value: '8BITMIME', extension: '8BITMIME', typed: { body: '8BITMIME' } }]);
   assert.equal(mail.value.path.mailbox.domain.text, 'example.com');
   assert.equal(parseCommand('rcpt to:<Postmaster>\r\n').value.path.kind, 'postmaster');
   assert.equal(parseCommand('MAIL FROM:<>\r\n').value.path.kind, 'null');
@@ -261,13 +263,16 @@ test('version is the core library version and the package version', () => {
 
 test('ESM import and CommonJS require give the same module', async () => {
   const esm = await import(pathToFileURL(join(packageDir, 'index.mjs')).href);
-  for (const name of ['parseCommand', 'parsePath', 'parseMailbox', 'parseDomain', 'catalogue', 'version']) {
+  for (const name of ['parseCommand', 'parsePath', 'parseMailbox', 'parseDomain', 'catalogue', 'version', 'extensionCatalogue',
+    'domainToAscii', 'domainToUnicode']) {
     assert.equal(esm[name], smtpspec[name], name);
   }
   assert.equal(esm.default, smtpspec);
   // With the issue-4 functions of reply.js (tested in reply.test.mjs).
   assert.deepEqual(Object.keys(smtpspec).sort(),
-    ['ReplyParser', 'catalogue', 'dsnCatalogue', 'enhancedStatusCatalogue', 'explainDsn', 'formatEhloReply', 'formatReply',
-      'parseCommand', 'parseDomain', 'parseEhloReply', 'parseEnhancedStatus', 'parseMailbox', 'parsePath', 'parseReplies',
+    ['ReplyParser', 'catalogue', 'domainToAscii', 'domainToUnicode', 'dsnCatalogue', 'enhancedStatusCatalogue', 'explainDsn', 'extensionCatalogue',
+      'formatEhloReply', 'formatReply',
+      'parseCommand', 'parseDomain', 'parseEhloReply', 'parseEnhancedStatus', 'parseEsmtpParams', 'parseMailbox',
+      'parsePath', 'parseReplies',
       'replyCatalogue', 'version']);
 });

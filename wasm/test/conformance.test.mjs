@@ -13,6 +13,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { dirname, join, relative, resolve } from 'node:path';
 import { canonical, parsers, repo, smtpspec, subsetMismatch } from './helpers.mjs';
 import { checkReplyVector, replyKinds, replyVectorJson } from './reply-vectors.mjs';
+import { checkMilterVector, milterKinds, milterVectorJson } from './milter-vectors.mjs';
 
 const conformance = process.env.SMTPSPEC_CONFORMANCE_DIR || join(repo, 'conformance');
 const manifestPath = join(conformance, 'manifest.json');
@@ -69,6 +70,8 @@ function optionsOf(v) {
   const profile = v.profile ?? 'strict';
   if (profile !== 'strict' && profile !== 'lenient') throw new Error(`unknown profile ${profile}`);
   const options = { lenient: profile === 'lenient' };
+  if (v.smtputf8 !== undefined && typeof v.smtputf8 !== 'boolean') throw new Error('smtputf8 must be a boolean');
+  if (v.smtputf8) options.smtputf8 = true;
   if (v.kind === 'path') options.role = v.role ?? 'any';
   return options;
 }
@@ -112,6 +115,14 @@ if (!existsSync(manifestPath)) {
         if (typeof v?.id !== 'string') throw new Error(`entry ${index + 1} has no string id`);
         if (ids.has(id)) throw new Error(`duplicate id ${id}`);
         ids.add(id);
+        if (milterKinds.has(v.kind)) {  // issue 5 (milter-vectors.mjs): the C++ JSON text itself
+          if (v.expect === null || typeof v.expect !== 'object') throw new Error('vector without "expect"');
+          const milterJson = milterVectorJson(v);
+          result = JSON.parse(milterJson);
+          lines.push(`${name}\t${milterJson}\n`);
+          cases.push({ name, v, result, milterJson });
+          return;
+        }
         if (replyKinds.has(v.kind)) {  // issue 4 (reply-vectors.mjs): the line is the C++ JSON text itself
           if (v.expect === null || typeof v.expect !== 'object') throw new Error('vector without "expect"');
           const replyJson = replyVectorJson(v);
@@ -138,9 +149,15 @@ if (!existsSync(manifestPath)) {
     writeFileSync(out, lines.join(''));
   }
 
-  for (const { name, v, fn, result, fast, error, replyJson } of cases) {
+  for (const { name, v, fn, result, fast, error, replyJson, milterJson } of cases) {
     test(name, () => {
       if (error) throw error;
+      if (milterJson !== undefined) {  // issue 5 (milter-vectors.mjs)
+        const m = subsetMismatch(v.expect, result);
+        assert.equal(m, null, `${name}: ${m}\n  input: ${v.input_hex}`);
+        checkMilterVector(v, result);
+        return;
+      }
       if (replyJson !== undefined) {  // issue 4 (reply-vectors.mjs)
         const m = subsetMismatch(v.expect, result);
         assert.equal(m, null, `${name}: ${m}\n  input: ${JSON.stringify(v.input ?? v.input_hex)}`);

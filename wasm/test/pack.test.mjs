@@ -34,7 +34,8 @@ test('npm pack, install into an empty directory, require, import and type-check'
   const listing = JSON.parse(npm(['pack', packageDir, '--pack-destination', packs, '--json'], work));
   const files = listing[0].files.map((f) => f.path).sort();
   assert.deepEqual(files, ['LICENSE', 'README.md', 'dsn.d.mts', 'dsn.d.ts', 'dsn.js', 'dsn.mjs', 'index.d.mts', 'index.d.ts',
-    'index.js', 'index.mjs', 'package.json', 'reply.js', 'smtpspec_wasm.js']);
+    'index.js', 'index.mjs', 'milter.d.mts', 'milter.d.ts', 'milter.js', 'milter.mjs', 'package.json', 'reply.js',
+    'smtpspec_wasm.js']);
   const tarball = join(packs, readdirSync(packs).find((f) => f.endsWith('.tgz')));
 
   writeFileSync(join(app, 'package.json'), '{"name":"app","private":true}\n');
@@ -59,14 +60,22 @@ test('npm pack, install into an empty directory, require, import and type-check'
     "import DSN, { no_such_user } from 'smtpspec/dsn'; process.stdout.write(DSN.no_such_user === no_such_user ? String(no_such_user('x', 451)) : '')"],
   { cwd: app });
   assert.deepEqual([dsnCjs, dsnEsm], ['4.1.1 x', '4.1.1 x']);
+  // smtpspec/milter through the "exports" map (issue 5).
+  const milterCjs = run(process.execPath, ['-e',
+    "const m = require('smtpspec/milter'); process.stdout.write(m.decode(Buffer.from('000000024e78', 'hex'), 'to_filter').error.code)"],
+  { cwd: app });
+  const milterEsm = run(process.execPath, ['--input-type=module', '-e',
+    "import { decode } from 'smtpspec/milter'; process.stdout.write(decode(new Uint8Array([0, 0, 0, 1, 0x4e]), 'to_filter').packets[0].type)"],
+  { cwd: app });
+  assert.deepEqual([milterCjs, milterEsm], ['unexpected_payload', 'SMFIC_EOH']);
 
   // The types as a TypeScript user resolves them through the "exports" map, CJS and ESM.
   assert.ok(existsSync(tsc), `${tsc} is missing: run tools/setup.sh (npm ci in wasm/npm)`);
-  for (const f of ['check.cts', 'check.mts', 'reply.cts', 'reply.mts']) copyFileSync(join(repo, 'wasm/test/types', f), join(app, f));
+  for (const f of ['check.cts', 'check.mts', 'reply.cts', 'reply.mts', 'milter.cts', 'milter.mts']) copyFileSync(join(repo, 'wasm/test/types', f), join(app, f));
   writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({
     compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true,
       noEmit: true, types: [], noUnusedLocals: true },
-    files: ['check.cts', 'check.mts', 'reply.cts', 'reply.mts'],
+    files: ['check.cts', 'check.mts', 'reply.cts', 'reply.mts', 'milter.cts', 'milter.mts'],
   }));
   run(process.execPath, [tsc, '-p', join(app, 'tsconfig.json')], { cwd: app });
 });

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { canonical, smtpspec } from './helpers.mjs';
 
-export const replyKinds = new Set(['enhanced_status', 'reply', 'format_reply']);
+export const replyKinds = new Set(['enhanced_status', 'reply', 'format_reply', 'ehlo']);
 
 // "input" (a string, encoded as UTF-8 as nlohmann::json gives it to C++) or "input_hex" (octets).
 function streamOf(v) {
@@ -35,6 +35,7 @@ export function replyVectorJson(v) {
   switch (v.kind) {
     case 'enhanced_status': return json.parseEnhancedStatus(streamOf(v));
     case 'reply': return json.parseReplies(streamOf(v), v.options);
+    case 'ehlo': return json.parseEhloReply(streamOf(v), v.options);  // issue 3: the first reply's EHLO reading
     default: return json.formatReply(formatInput(v));
   }
 }
@@ -57,6 +58,18 @@ export function checkReplyVector(v, result, json) {
   }
   if (v.kind === 'format_reply') {
     assert.deepEqual(smtpspec.formatReply(formatInput(v)), result);
+    return;
+  }
+  if (v.kind === 'ehlo') {
+    assert.deepEqual(smtpspec.parseEhloReply(streamOf(v), v.options), result);
+    // The same reading from a reply object, and every named extension is in the catalogue.
+    const [first] = smtpspec.parseReplies(Buffer.from(streamOf(v)), v.options);
+    if (typeof v.input === 'string' && first && first.code === 250) assert.deepEqual(smtpspec.parseEhloReply(first), result);
+    if (result.ok) {
+      const keywords = new Set(smtpspec.extensionCatalogue().extensions.map((e) => e.keyword));
+      for (const k of result.value.keywords) if (k.extension !== null) assert.ok(keywords.has(k.extension), k.extension);
+      for (const d of result.value.diagnostics) assert.ok(replyIds.has(d.id), `reply diagnostic ${d.id} is in the catalogue`);
+    }
     return;
   }
   const stream = Buffer.from(streamOf(v));

@@ -39,7 +39,20 @@ export function replyDeclarations(smtpspec) {
   const probe = smtpspec.parseReplies('250-mx.example hi\r\n250 5.1.1 SIZE 10\r\n')[0];
   check('Reply', ['code', 'enhanced', 'multiline', 'offset', 'length', 'line_count', 'lines', 'diagnostics'], probe);
   check('EnhancedStatus', ['text', 'class', 'subject', 'detail'], smtpspec.parseEnhancedStatus('5.1.1').value);
-  check('EhloReply', ['domain', 'greeting', 'keywords', 'diagnostics'], smtpspec.parseEhloReply(probe).value);
+  check('EhloReply', ['domain', 'greeting', 'keywords', 'extensions', 'diagnostics'], smtpspec.parseEhloReply(probe).value);
+  // Issue 3: the keyword objects and their typed views, one probe per view.
+  const extensions = smtpspec.extensionCatalogue();
+  const views = smtpspec.parseEhloReply('250-mx\r\n250-SIZE 1\r\n250-AUTH PLAIN\r\n250-DELIVERBY 9\r\n' +
+    '250-FUTURERELEASE 9 2026-01-01T00:00:00Z\r\n250-MT-PRIORITY P\r\n250 LIMITS RCPTMAX=1\r\n').value.keywords;
+  for (const k of views) check('EhloKeyword', ['keyword', 'params', 'extension', 'value'], k);
+  check('EhloSize', ['size'], views[0].value);
+  check('EhloAuth', ['mechanisms'], views[1].value);
+  check('EhloDeliverBy', ['min_by_time'], views[2].value);
+  check('EhloFutureRelease', ['max_interval', 'max_date_time'], views[3].value);
+  check('EhloMtPriority', ['policy'], views[4].value);
+  check('EhloLimits', ['limits'], views[5].value);
+  check('EhloLimit', ['name', 'value', 'number'], views[5].value.limits[0]);
+  check('ExtensionCatalogue', ['extensions', 'server_limits'], extensions);
   check('FormattedReply', ['text', 'lines'], smtpspec.formatReply({ code: 250 }).value);
   const explanationKeys = ['query', 'kind', 'found', 'status', 'class', 'subject', 'registry', 'function', 'dsn',
     'dsn_functions', 'standard_reply', 'sequences', 'default_reply'];
@@ -121,14 +134,35 @@ export class ReplyParser {
   readonly finished: boolean;
 }
 
+export type ExtensionKeyword = ${union(extensions.extensions.map((e) => e.keyword))};
+export type EhloSyntax = ${union(extensions.extensions.map((e) => e.ehlo))};
+export interface EhloLimit {
+  name: string;
+  value: string | null;
+  /** A registered limit's value (catalogue server_limits). */
+  number: number | null;
+}
+/** The typed view of a keyword's parameters, by extension (null when none or when they break its syntax). */
+export type EhloValue =
+  | { size: number | null }
+  | { mechanisms: string[] }
+  | { min_by_time: number | null }
+  | { max_interval: number | null; max_date_time: string | null }
+  | { policy: string | null }
+  | { limits: EhloLimit[] };
 export interface EhloKeyword {
   keyword: string;
   params: string[];
+  /** The registered extension (IANA); null for private X- and unregistered keywords. */
+  extension: ExtensionKeyword | null;
+  value: EhloValue | null;
 }
 export interface EhloReply {
   domain: string;
   greeting: string | null;
   keywords: EhloKeyword[];
+  /** The registered extensions offered, in catalogue order: what a client may use. */
+  extensions: ExtensionKeyword[];
   diagnostics: ReplyDiagnostic[];
 }
 
@@ -179,6 +213,12 @@ export interface ReplyCatalogue {
   readonly sequences: readonly Readonly<ReplySequenceInfo>[];
   readonly reply_diagnostics: readonly Readonly<ReplyDiagnosticInfo>[];
 }
+export interface ExtensionInfo ${rows(extensions.extensions, { keyword: 'ExtensionKeyword', ehlo: 'EhloSyntax' })}
+export interface ServerLimitInfo ${rows(extensions.server_limits)}
+export interface ExtensionCatalogue {
+  readonly extensions: readonly Readonly<ExtensionInfo>[];
+  readonly server_limits: readonly Readonly<ServerLimitInfo>[];
+}
 export interface DsnFunctionInfo ${rows(dsn.functions)}
 export interface DsnTextInfo ${rows(dsn.texts)}
 export interface DsnCatalogue {
@@ -228,13 +268,15 @@ export function formatReply(input: FormatReplyInput): Result<FormattedReply>;
 export function formatEhloReply(input: FormatEhloReplyInput): Result<FormattedReply>;
 /** The standard replies (RFC 5321 §4.2.2-§4.2.3, §4.3.2) and the reply diagnostics, frozen. */
 export function replyCatalogue(): ReplyCatalogue;
+/** The SMTP service extensions (IANA registry) and server limits (RFC 9422), frozen. */
+export function extensionCatalogue(): ExtensionCatalogue;
 /** The haraka-dsn ${dsn.version} catalogue, frozen. */
 export function dsnCatalogue(): DsnCatalogue;
 /** An enhanced code ("5.1.1", "X.1.1"), a haraka-dsn function name or a reply code, explained. */
 export function explainDsn(query: string | number): DsnExplanation;
 `;
   const names = ['parseEnhancedStatus', 'enhancedStatusCatalogue', 'ReplyParser', 'parseReplies', 'parseEhloReply',
-    'formatReply', 'formatEhloReply', 'replyCatalogue', 'dsnCatalogue', 'explainDsn'];
+    'formatReply', 'formatEhloReply', 'replyCatalogue', 'extensionCatalogue', 'dsnCatalogue', 'explainDsn'];
   const missing = names.filter((n) => !(n in smtpspec));
   if (missing.length) throw new Error(`gen-dts-reply: declared functions missing from the module: ${missing}`);
   return { decl, names };

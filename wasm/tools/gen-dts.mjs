@@ -59,6 +59,8 @@ export type Input = string | Uint8Array | ArrayBuffer;
 export interface ParseOptions {
   /** Accept what Postfix and Haraka accept by default, reporting each deviation. */
   lenient?: boolean;
+  /** RFC 6531: UTF-8 local parts and U-labels (IDNA2008); without it any non-ASCII octet is an error. */
+  smtputf8?: boolean;
 }
 export interface PathOptions extends ParseOptions {
   role?: PathRole;
@@ -88,6 +90,10 @@ export interface Domain {
   kind: DomainKind;
   tag: string | null;
   address: string | null;
+  /** The A-label form, lower-cased (IDNA2008); null for address literals. */
+  ascii: string | null;
+  /** The U-label form; null for address literals. */
+  unicode: string | null;
 }
 
 export interface Mailbox {
@@ -105,10 +111,35 @@ export interface Path {
   mailbox: Mailbox | null;
 }
 
+/** The typed value of each parameter smtpspec knows (conformance/README.md, "ESMTP parameters"). */
+export interface EsmtpTyped {
+  SIZE: { size: number };
+  BODY: { body: ${union(names.body_types)} };
+  SMTPUTF8: Record<string, never>;
+  RET: { ret: ${union(names.ret_types)} };
+  ENVID: { envid: string };
+  NOTIFY: { notify: ('NEVER' | 'SUCCESS' | 'FAILURE' | 'DELAY')[] };
+  ORCPT: { addr_type: string; address: string; encoding: ${union(names.orcpt_encodings)} };
+  AUTH: { mailbox: string | null };
+  REQUIRETLS: Record<string, never>;
+  'MT-PRIORITY': { priority: number };
+  BY: { time: number; mode: ${union(names.by_modes)}; trace: boolean };
+  HOLDFOR: { seconds: number };
+  HOLDUNTIL: { until: string };
+  RRVS: { time: string; mode: 'C' | 'R' | null };
+}
+export type ParamKind = ${union(names.param_kinds.filter((k) => k !== null))};
+export type Extension = ${union(names.extensions)};
+
 export interface EsmtpParam {
   keyword: string;
   value: string | null;
+  /** The service extension the keyword belongs to; null for one smtpspec does not type. */
+  extension: Extension | null;
+  /** The typed value; null for a keyword smtpspec does not type. */
+  typed: EsmtpTyped[ParamKind] | null;
 }
+export type EsmtpVerb = 'MAIL' | 'RCPT';
 
 ${commandTypes.map(([, t]) => t).join('\n')}
 export type Command = ${commandTypes.map(([n]) => n).join(' | ')};
@@ -155,6 +186,12 @@ export function parsePath(input: Input, options?: PathOptions): Result<Path>;
 export function parseMailbox(input: Input, options?: ParseOptions): Result<Mailbox>;
 /** A Domain or address-literal (RFC 5321 §4.1.2, §4.1.3). */
 export function parseDomain(input: Input, options?: ParseOptions): Result<Domain>;
+/** The parameters of a MAIL or RCPT line on their own ("SIZE=1000 BODY=8BITMIME"), typed. */
+export function parseEsmtpParams(verb: EsmtpVerb, input: Input, options?: ParseOptions): Result<EsmtpParam[]>;
+/** A domain name in its A-label form (IDNA2008, RFC 5890), lower-cased; U-labels allowed. */
+export function domainToAscii(input: Input, options?: ParseOptions): Result<string>;
+/** A domain name in its U-label form (IDNA2008, RFC 5891 §5.2). */
+export function domainToUnicode(input: Input, options?: ParseOptions): Result<string>;
 /** The core's error codes and diagnostic ids with RFC sections and replies (frozen). */
 export function catalogue(): Catalogue;
 /** The smtpspec library version. */
@@ -189,6 +226,9 @@ declare const smtpspec: {
   parsePath: typeof parsePath;
   parseMailbox: typeof parseMailbox;
   parseDomain: typeof parseDomain;
+  parseEsmtpParams: typeof parseEsmtpParams;
+  domainToAscii: typeof domainToAscii;
+  domainToUnicode: typeof domainToUnicode;
   catalogue: typeof catalogue;
   version: typeof version;
 ${reply.names.map((n) => `  ${n}: typeof ${n};`).join('\n')}

@@ -1,5 +1,7 @@
-// RFC 4954 §4 and §8: the AUTH command; RFC 4422 §3.1 SASL mechanism names.
+// RFC 4954 §4 and §8: the AUTH command; RFC 4422 §3.1 SASL mechanism names; §5: the AUTH
+// parameter of MAIL.
 #pragma once
+#include "smtpspec/grammar/rfc3461.hpp"
 #include "smtpspec/grammar/rfc5321.hpp"
 
 namespace smtpspec::grammar::rfc4954 {
@@ -34,4 +36,9 @@ struct initial_response : pegtl::sor<base64, pegtl::one<'='>> {
 // RFC 4954 §8  auth-command = "AUTH" SP sasl-mech [SP initial-response] … CRLF
 // (The continuation lines of the SASL exchange are separate lines, handled by the session.)
 struct auth : pegtl::seq<AUTH, SP, sasl_mech, pegtl::opt<SP, initial_response>, rfc5321::line_end> {};
+// §5  AUTH=mailbox: a <mailbox> (RFC 5321 §4.1.2) encoded as xtext (RFC 3461 §4), or "<>" when
+// the submitter is unknown. (The decoded text is then checked as a Mailbox.)
+struct auth_param_value : pegtl::sor<pegtl::seq<pegtl::string<'<', '>'>, pegtl::eof>, rfc3461::xtext> {
+  static constexpr const char* name = "\"<>\" or xtext";
+};
 }  // namespace smtpspec::grammar::rfc4954

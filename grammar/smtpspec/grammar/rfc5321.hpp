@@ -9,6 +9,7 @@
 #pragma once
 #include "smtpspec/grammar/charclass.hpp"
 #include "smtpspec/grammar/rfc5234.hpp"
+#include "smtpspec/grammar/rfc6531.hpp"
 
 namespace smtpspec::grammar::rfc5321 {
 namespace pegtl = tao::pegtl;
@@ -40,8 +41,13 @@ struct sub_domain_scan {
     return static_cast<std::size_t>(last + 1 - b);
   }
 };
+// RFC 6531 §3.3  sub-domain =/ U-label   (only with parse_options::smtputf8)
+struct sub_domain_peg_utf8 : pegtl::sor<rfc6531::U_label<let_dig_chars>, sub_domain_peg> {
+  static constexpr const char* name = "sub-domain";
+};
 // §4.1.2  sub-domain = Let-dig [Ldh-str]
-struct sub_domain : scanned<sub_domain_peg, sub_domain_scan> {
+struct sub_domain : rfc6531::scanned_utf8<sub_domain_peg, sub_domain_scan, sub_domain_peg_utf8,
+                                          rfc6531::sub_domain_scan_utf8<let_dig_chars>> {
   static constexpr const char* name = "sub-domain";
 };
 // §4.1.2  Domain = sub-domain *("." sub-domain)
@@ -135,8 +141,12 @@ inline constexpr octet_table atext_chars = make_table([](unsigned char c) {
 });
 struct atext : char_class<atext_chars> { static constexpr const char* name = "atext"; };
 struct Atom_peg : pegtl::plus<atext> { static constexpr const char* name = "Atom"; };
+// RFC 6531 §3.3  atext =/ UTF8-non-ascii   (only with parse_options::smtputf8)
+struct Atom_peg_utf8 : pegtl::plus<rfc6531::atext_utf8<atext_chars>> { static constexpr const char* name = "Atom"; };
 // §4.1.2  Atom = 1*atext
-struct Atom : scanned<Atom_peg, run_scan<atext_chars>> { static constexpr const char* name = "Atom"; };
+struct Atom : rfc6531::scanned_utf8<Atom_peg, run_scan<atext_chars>, Atom_peg_utf8, rfc6531::run_scan_utf8<atext_chars>> {
+  static constexpr const char* name = "Atom";
+};
 // §4.1.2  Dot-string = Atom *("." Atom)
 struct Dot_string : pegtl::seq<Atom, pegtl::star<pegtl::one<'.'>, Atom>> {
   static constexpr const char* name = "Dot-string";
@@ -153,7 +163,8 @@ struct quoted_pairSMTP : pegtl::seq<pegtl::one<'\\'>, quoted_char> {
   static constexpr const char* name = "quoted-pairSMTP";
 };
 // §4.1.2  QcontentSMTP = qtextSMTP / quoted-pairSMTP
-struct QcontentSMTP : pegtl::sor<qtextSMTP, quoted_pairSMTP> {};
+// RFC 6531 §3.3  qtextSMTP =/ UTF8-non-ascii   (only with parse_options::smtputf8)
+struct QcontentSMTP : pegtl::sor<qtextSMTP, quoted_pairSMTP, rfc6531::if_smtputf8<rfc6531::UTF8_non_ascii>> {};
 // §4.1.2  Quoted-string = DQUOTE *QcontentSMTP DQUOTE
 struct Quoted_string : pegtl::seq<DQUOTE, pegtl::star<QcontentSMTP>, DQUOTE> {
   static constexpr const char* name = "Quoted-string";
@@ -205,7 +216,8 @@ inline constexpr octet_table esmtp_value_chars =
     make_table([](unsigned char c) { return (c >= 33 && c <= 60) || (c >= 62 && c <= 126); });
 struct esmtp_value_char : char_class<esmtp_value_chars> {};
 // §4.1.2  esmtp-value = 1*(%d33-60 / %d62-126)
-struct esmtp_value : pegtl::plus<esmtp_value_char> {
+// RFC 6531 §3.3  esmtp-value =/ UTF8-non-ascii   (only with parse_options::smtputf8)
+struct esmtp_value : pegtl::plus<pegtl::sor<esmtp_value_char, rfc6531::if_smtputf8<rfc6531::UTF8_non_ascii>>> {
   static constexpr const char* name = "esmtp-value";
 };
 // §4.1.2  esmtp-param = esmtp-keyword ["=" esmtp-value]

@@ -47,3 +47,12 @@ smtpspec.parsePath('<>', { role: 'sideways' });
 // @ts-expect-error: a value exists only on success
 smtpspec.parseMailbox('a@b').value;
 void badCode;
+// Typed ESMTP parameters (issue 3).
+const params = smtpspec.parseEsmtpParams('RCPT', 'NOTIFY=SUCCESS ORCPT=rfc822;a+40b');
+if (params.ok) {
+  const ext: smtpspec.Extension | null = params.value[0].extension;
+  const typed: smtpspec.EsmtpTyped[smtpspec.ParamKind] | null = params.value[0].typed;
+  void [ext, typed];
+}
+// @ts-expect-error: parameters belong to MAIL or RCPT only
+smtpspec.parseEsmtpParams('EHLO', 'SIZE=1');

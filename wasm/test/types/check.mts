@@ -12,3 +12,8 @@ const ids: string[] = catalogue().diagnostics.map((d) => d.id);
 void [c, same, ids, version];
 // @ts-expect-error: options are an object
 parseMailbox('a@b', true);
+// Typed ESMTP parameters (issue 3).
+import { parseEsmtpParams, type EsmtpParam } from 'smtpspec';
+const ps = parseEsmtpParams('MAIL', 'SIZE=1');
+const firstParam: EsmtpParam | undefined = ps.ok ? ps.value[0] : undefined;
+void [firstParam, smtpspec.parseEsmtpParams];

@@ -1,0 +1,33 @@
+// The npm package's size budget (README.md, "Package size"). ICU (issue 3) roughly doubled the module;
+// this keeps the next addition from growing it unnoticed. Raise a budget on purpose, with the README.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { packageDir } from './helpers.mjs';
+
+// Measured 2026-12-05 (ICU, typed parameters, SMTPUTF8 and the milter codec in): smtpspec_wasm.js
+// 1,544,627 octets (476,574 gzip'd), tarball 510,227, unpacked 1,671,166; ~15% headroom.
+const budget = {
+  moduleRaw: 1_800_000,   // smtpspec_wasm.js: the loader with the .wasm embedded as base64
+  moduleGzip: 550_000,
+  tarball: 590_000,       // what `npm pack` writes (gzip'd tar)
+  unpacked: 1_950_000,    // what `npm install` puts on disk
+};
+
+test('smtpspec_wasm.js stays within its size budget', () => {
+  const module = readFileSync(join(packageDir, 'smtpspec_wasm.js'));
+  const gzip = gzipSync(module, { level: 9 }).length;
+  assert.ok(module.length <= budget.moduleRaw, `smtpspec_wasm.js is ${module.length} octets (budget ${budget.moduleRaw})`);
+  assert.ok(gzip <= budget.moduleGzip, `smtpspec_wasm.js is ${gzip} octets gzip'd (budget ${budget.moduleGzip})`);
+});
+
+test('the packed tarball stays within its size budget', () => {
+  const [pack] = JSON.parse(execFileSync('npm', ['pack', packageDir, '--dry-run', '--json', '--loglevel=error'],
+    { encoding: 'utf8', cwd: tmpdir(), env: { ...process.env, npm_config_update_notifier: 'false' } }));
+  assert.ok(pack.size <= budget.tarball, `the tarball is ${pack.size} octets (budget ${budget.tarball})`);
+  assert.ok(pack.unpackedSize <= budget.unpacked, `unpacked ${pack.unpackedSize} octets (budget ${budget.unpacked})`);
+});
