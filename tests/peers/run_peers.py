@@ -473,10 +473,25 @@ def test_bad_input(ctx, lang):
 
 # ---- OpenDKIM -----------------------------------------------------------------------------------------
 
+def trusted_dir(prefix, preferred):
+    """A new 0700 directory that OpenDKIM will read from: it refuses files with a group- or
+    world-writable directory anywhere above them (a clone under /tmp, say), so fall back to /run
+    or the home directory when `preferred` has such an ancestor. Removed when the run ends."""
+    def safe(d):
+        try:
+            return d.is_dir() and all(not (os.stat(a).st_mode & 0o022) for a in [d, *d.parents])
+        except OSError:
+            return False
+    base = next((d for d in (preferred, Path("/run"), Path.home()) if safe(d)), preferred)
+    made = Path(tempfile.mkdtemp(prefix=prefix, dir=base))
+    atexit.register(shutil.rmtree, made, True)
+    return made
+
+
 class OpenDKIM:
-    def __init__(self, servers, base):
+    def __init__(self, servers, preferred):
+        base = trusted_dir("smtpspec-opendkim.", preferred)
         self.base = base
-        base.mkdir(mode=0o700)
         r = run(["opendkim-genkey", "-b", "1024", "-d", "example.org", "-s", "peers", "-D", str(base)])
         check(r.returncode == 0, "opendkim-genkey failed:\n" + r.stdout + r.stderr)
         txt = (base / "peers.txt").read_text()
@@ -599,7 +614,7 @@ class Context:
 
     def opendkim(self):
         if self._opendkim is None:
-            self._opendkim = OpenDKIM(self.servers, self.run_dir / "opendkim")
+            self._opendkim = OpenDKIM(self.servers, self.run_dir)
         return self._opendkim
 
     def pymilter(self):
