@@ -70,4 +70,52 @@ inline void append_json_text(std::string& out, std::string_view s) {
   out.push_back('"');
 }
 
+// The canonical JSON writer of the reply and milter JSON (fixed key order is the caller's).
+class json_writer {
+ public:
+  std::string out;
+
+  json_writer& raw(std::string_view s) {
+    out += s;
+    return *this;
+  }
+  json_writer& str(std::string_view s) {
+    detail::append_json_text(out, s);
+    return *this;
+  }
+  template <class Integer>
+  json_writer& num(Integer n) {
+    return raw(std::to_string(n));
+  }
+  json_writer& boolean(bool b) { return raw(b ? "true" : "false"); }
+  json_writer& null() { return raw("null"); }
+  json_writer& str_or_null(std::string_view s) { return s.empty() ? null() : str(s); }
+  // A text that is a plain decimal number (what JavaScript would hold as a number) as a number.
+  json_writer& num_or_str(std::string_view s) {
+    const bool plain = !s.empty() && s.size() <= 15 && (s.size() == 1 || s[0] != '0') &&
+                       s.find_first_not_of("0123456789") == std::string_view::npos;
+    return plain ? raw(s) : str(s);
+  }
+  // {"key":  — `first` omits the comma.
+  json_writer& key(std::string_view k, bool first = false) {
+    if (!first) out.push_back(',');
+    out.push_back('"');
+    out += k;
+    out += "\":";
+    return *this;
+  }
+  template <class Range, class F>
+  json_writer& array(const Range& r, F each) {
+    out.push_back('[');
+    bool first = true;
+    for (const auto& x : r) {
+      if (!first) out.push_back(',');
+      first = false;
+      each(x);
+    }
+    out.push_back(']');
+    return *this;
+  }
+};
+
 }  // namespace smtpspec::detail

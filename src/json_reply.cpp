@@ -13,52 +13,7 @@
 namespace smtpspec {
 namespace {
 
-class writer {
- public:
-  std::string out;
-
-  writer& raw(std::string_view s) {
-    out += s;
-    return *this;
-  }
-  writer& str(std::string_view s) {
-    detail::append_json_text(out, s);
-    return *this;
-  }
-  template <class Integer>
-  writer& num(Integer n) {
-    return raw(std::to_string(n));
-  }
-  writer& boolean(bool b) { return raw(b ? "true" : "false"); }
-  writer& null() { return raw("null"); }
-  writer& str_or_null(std::string_view s) { return s.empty() ? null() : str(s); }
-  // A text that is a plain decimal number (what JavaScript would hold as a number) as a number.
-  writer& num_or_str(std::string_view s) {
-    const bool plain = !s.empty() && s.size() <= 15 && (s.size() == 1 || s[0] != '0') &&
-                       s.find_first_not_of("0123456789") == std::string_view::npos;
-    return plain ? raw(s) : str(s);
-  }
-  // {"key":  — `first` omits the comma.
-  writer& key(std::string_view k, bool first = false) {
-    if (!first) out.push_back(',');
-    out.push_back('"');
-    out += k;
-    out += "\":";
-    return *this;
-  }
-  template <class Range, class F>
-  writer& array(const Range& r, F each) {
-    out.push_back('[');
-    bool first = true;
-    for (const auto& x : r) {
-      if (!first) out.push_back(',');
-      first = false;
-      each(x);
-    }
-    out.push_back(']');
-    return *this;
-  }
-};
+using writer = detail::json_writer;
 
 void write(writer& w, const enhanced_status& s) {
   w.raw("{").key("text", true).str(s.to_string());

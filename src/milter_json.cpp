@@ -14,43 +14,7 @@
 namespace smtpspec::milter {
 namespace {
 
-class writer {
- public:
-  std::string out;
-  writer& raw(std::string_view s) {
-    out += s;
-    return *this;
-  }
-  writer& str(std::string_view s) {
-    detail::append_json_text(out, s);
-    return *this;
-  }
-  template <class Integer>
-  writer& num(Integer n) {
-    return raw(std::to_string(n));
-  }
-  writer& boolean(bool b) { return raw(b ? "true" : "false"); }
-  writer& null() { return raw("null"); }
-  writer& key(std::string_view k, bool first = false) {
-    if (!first) out.push_back(',');
-    out.push_back('"');
-    out += k;
-    out += "\":";
-    return *this;
-  }
-  template <class Range, class F>
-  writer& array(const Range& r, F each) {
-    out.push_back('[');
-    bool first = true;
-    for (const auto& x : r) {
-      if (!first) out.push_back(',');
-      first = false;
-      each(x);
-    }
-    out.push_back(']');
-    return *this;
-  }
-};
+using writer = detail::json_writer;
 
 void flag_names(writer& w, std::uint32_t bits, std::span<const flag_info> table) {
   w.raw("[");
