@@ -432,6 +432,10 @@ void bind_catalogue(py::module_& m) {
 }  // namespace
 }  // namespace smtpspec_py
 
+namespace smtpspec_py {
+void bind_transcript(py::module_& m);  // bind_transcript.cpp: the transcript readers (issue 7)
+}  // namespace smtpspec_py
+
 PYBIND11_MODULE(_smtpspec, m) {
   using namespace smtpspec_py;
   m.doc() = "smtpspec C++ core (use the smtpspec package, not this module)";
@@ -451,4 +455,6 @@ PYBIND11_MODULE(_smtpspec, m) {
   bind_catalogue(m);
   bind_replies(m);
   bind_milter(m);
+  bind_session(m);  // bind_session.cpp: the submodule session (issue 6)
+  bind_transcript(m);
 }

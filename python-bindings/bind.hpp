@@ -252,5 +252,6 @@ void make_result_type(py::module_& m, std::initializer_list<PyGetSetDef> extra =
 // The issue-4 half (bind_reply.cpp).
 void bind_replies(py::module_& m);
 void bind_milter(py::module_& m);  // bind_milter.cpp: the submodule milter
+void bind_session(py::module_& m);  // bind_session.cpp: the submodule session
 
 }  // namespace smtpspec_py

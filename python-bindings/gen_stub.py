@@ -34,8 +34,10 @@ def fill(template, out, markers):
 
 
 fill("__init__.pyi.in", "__init__.pyi",
-     {f"    # @{name}@\n": members(getattr(smtpspec, name))
-      for name in ("ErrorCode", "DiagnosticId", "Verb", "ReplyDiagnosticId")})
+     {**{f"    # @{name}@\n": members(getattr(smtpspec, name))
+         for name in ("ErrorCode", "DiagnosticId", "Verb", "ReplyDiagnosticId")},
+      # issue 7: the transcript format names of catalogue/transcript_formats.inc
+      "    # @TranscriptFormat@\n": "".join(f"    {f['name']!r},\n" for f in smtpspec.transcript_formats())})
 fill("dsn.pyi.in", "dsn.pyi", {"# @functions@\n": helpers()})
 
 # smtpspec.milter (issue 5): the packet type names and error codes of the C++ milter catalogue.
@@ -44,3 +46,11 @@ from smtpspec import milter  # noqa: E402
 fill("milter.pyi.in", "milter.pyi",
      {"    # @PacketType@\n": "".join(f"    {n!r},\n" for n in milter.PACKETS),
       "    # @ErrorCode@\n": "".join(f"    {c!r},\n" for c in milter.ERROR_CODES)})
+
+# smtpspec.server (issue 6): the hook, verdict, state and event kind names of the C++ session.
+from smtpspec import server  # noqa: E402
+
+fill("server.pyi.in", "server.pyi",
+     {f"    # @{marker}@\n": "".join(f"    {n!r},\n" for n in names)
+      for marker, names in (("HookName", server.HOOKS), ("Verdict", server.VERDICTS), ("State", server.STATES),
+                            ("EventKind", server.EVENT_KINDS))})

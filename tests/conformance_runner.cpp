@@ -14,6 +14,9 @@
 
 #include "reply/vector_kinds.hpp"
 #include "milter/vector_kinds.hpp"
+#include "transcript/vector_kinds.hpp"
+#include "session/data_proxy_vectors.hpp"
+#include "session/session_vectors.hpp"
 #include <optional>
 #include <set>
 #include <sstream>
@@ -96,6 +99,21 @@ std::optional<outcome> run_vector(const json& v, std::string& err) {
     auto m = smtpspec_milter_vectors::run(v, err);
     if (!m) return std::nullopt;
     return outcome{std::move(m->json_text), std::move(m->invariant)};
+  }
+  if (smtpspec_session_driver::is_session_kind(v.value("kind", ""))) {
+    auto d = smtpspec_session_driver::run(v, err);
+    if (!d) return std::nullopt;
+    return outcome{std::move(d->json_text), std::move(d->invariant)};
+  }
+  if (smtpspec_session_vectors::is_data_proxy_kind(v.value("kind", ""))) {
+    auto d = smtpspec_session_vectors::run(v, err);
+    if (!d) return std::nullopt;
+    return outcome{std::move(d->json_text), std::move(d->invariant)};
+  }
+  if (smtpspec_transcript_vectors::is_transcript_kind(v.value("kind", ""))) {  // issue 7: transcripts
+    auto t = smtpspec_transcript_vectors::run(v, err);
+    if (!t) return std::nullopt;
+    return outcome{std::move(t->json_text), std::move(t->invariant)};
   }
   if (smtpspec_issue4::is_issue4_kind(v.value("kind", ""))) {
     auto text = smtpspec_issue4::run(v, err);

@@ -15,9 +15,10 @@ debs=(
   nlohmann-json3-dev libcli11-dev
   dpkg-dev
   # Real peers for the integration tests (milter, server): Postfix (smtpd, smtp-source,
-  # smtp-sink), swaks, OpenDKIM, miltertest, pymilter; Asio and OpenSSL for `smtpspec serve`.
-  postfix swaks opendkim opendkim-tools miltertest python3-milter libmilter-dev
-  libasio-dev libssl-dev
+  # smtp-sink), swaks (with Net::SSLeay for --tls), OpenDKIM, miltertest, pymilter; Asio and
+  # OpenSSL for `smtpspec serve`; aiosmtpd as a benchmark peer (bench/serve).
+  postfix swaks libnet-ssleay-perl opendkim opendkim-tools miltertest python3-milter libmilter-dev
+  libasio-dev libssl-dev openssl python3-aiosmtpd
 )
 
 missing=()

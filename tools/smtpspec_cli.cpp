@@ -11,8 +11,12 @@
 
 #include <CLI/CLI.hpp>
 
+#include "serve/serve.hpp"
 #include "smtpspec/milter.hpp"
 #include "smtpspec/smtpspec.hpp"
+#include "smtpspec/transcript.hpp"
+#include "smtpspec/lint.hpp"
+#include <unistd.h>
 
 namespace {
 
@@ -142,6 +146,150 @@ int run_format_reply(int code, const std::string& enhanced, const smtpspec::form
 
 }  // namespace
 
+namespace {
+
+// `smtpspec transcript read|detect`: the whole file through transcript::read (detect: its first 64 KiB).
+int run_transcript_read(const std::string& format, const std::string& file, const std::string& output) {
+  namespace t = smtpspec::transcript;
+  std::ifstream in;
+  std::istream* src = &std::cin;
+  if (file != "-") {
+    in.open(file, std::ios::binary);
+    if (!in) {
+      std::cerr << "smtpspec transcript: cannot read " << file << '\n';
+      return 2;
+    }
+    src = &in;
+  }
+  std::string text;
+  if (output == "detect") {
+    text.resize(1 << 16);
+    src->read(text.data(), static_cast<std::streamsize>(text.size()));
+    text.resize(static_cast<std::size_t>(src->gcount()));
+    const auto d = t::detect_format(text);
+    std::cout << t::to_json(d) << '\n';
+    return d.fmt ? 0 : 1;
+  }
+  t::options o;
+  if (!format.empty()) o.fmt = t::format_from_name(format);
+  text.assign(std::istreambuf_iterator<char>(*src), std::istreambuf_iterator<char>());
+  const auto tr = t::read(text, o);
+  if (output == "raw") std::cout << t::to_raw(tr.events);
+  else std::cout << t::to_json(tr) << '\n';
+  for (const auto& e : tr.errors)
+    std::cerr << file << ":" << e.line << ": " << t::info(e.id).text << " [" << t::to_string(e.id) << "]\n";
+  return tr.ok() ? 0 : 1;
+}
+
+// `smtpspec lint FILE… | -`: each input streamed through transcript::reader into a lint::linter
+// (bounded memory, so 1 GB captures work). Exit status: 1 when an error-level finding exists, 2 for
+// usage or reader errors.
+struct lint_cli {
+  std::vector<std::string> files;
+  std::string format = "text", transcript_format, output;
+  std::vector<std::string> select, ignore;
+  bool lmtp = false, show_undecidable = false;
+};
+
+int run_lint(const lint_cli& c) {
+  namespace t = smtpspec::transcript;
+  namespace l = smtpspec::lint;
+  l::lint_options lo;
+  lo.select = c.select;
+  lo.ignore = c.ignore;
+  lo.lmtp = c.lmtp;
+  lo.show_undecidable = c.show_undecidable;
+  for (const auto* list : {&c.select, &c.ignore})
+    for (const auto& id : *list)
+      if (!id.ends_with("*") && !l::rule_from_name(id)) {
+        std::cerr << "smtpspec lint: unknown rule id " << id << '\n';
+        return 2;
+      }
+  std::vector<l::report> reports;
+  reports.reserve(c.files.size());
+  int rc = 0;
+  const bool tty = ::isatty(2) == 1;
+  for (const auto& file : c.files) {
+    std::ifstream in;
+    std::istream* src = &std::cin;
+    std::uint64_t total = 0;
+    if (file != "-") {
+      in.open(file, std::ios::binary | std::ios::ate);
+      if (!in) {
+        std::cerr << "smtpspec lint: cannot read " << file << '\n';
+        return 2;
+      }
+      total = static_cast<std::uint64_t>(in.tellg());
+      in.seekg(0);
+      src = &in;
+    }
+    t::options o;
+    if (!c.transcript_format.empty()) o.fmt = t::format_from_name(c.transcript_format);
+    t::reader rd(o);
+    l::linter lt(lo, o.fmt);
+    std::string buf(1 << 20, '\0');
+    std::uint64_t done = 0;
+    bool progress = tty && total > (std::uint64_t{64} << 20);
+    auto drain = [&]() {
+      lt.set_format(rd.current_format());
+      for (const auto& e : rd.events()) lt.feed(e);
+      for (const auto& e : rd.errors()) {
+        std::cerr << file << ":" << e.line << ": " << t::info(e.id).text << " [" << t::to_string(e.id) << "]\n";
+        rc = 2;
+      }
+      rd.clear();
+    };
+    while (*src) {
+      src->read(buf.data(), static_cast<std::streamsize>(buf.size()));
+      const auto n = static_cast<std::size_t>(src->gcount());
+      if (n == 0) break;
+      rd.feed(std::string_view(buf.data(), n));
+      drain();
+      done += n;
+      if (progress) std::cerr << "\r" << file << ": " << (done * 100 / total) << "%" << std::flush;
+    }
+    rd.finish();
+    drain();
+    if (progress) std::cerr << "\r\033[K";
+    if (!rd.current_format()) {
+      std::cerr << file << ": not a transcript format smtpspec reads (try --transcript-format)\n";
+      rc = 2;
+    }
+    lt.finish();
+    reports.push_back(lt.take());
+  }
+  std::vector<l::named_report> named;
+  for (std::size_t i = 0; i < reports.size(); ++i) named.push_back({c.files[i], &reports[i]});
+  std::string out;
+  if (c.format == "json") {
+    if (reports.size() == 1) out = l::to_json(reports[0]) + "\n";
+    else
+      for (const auto& r : reports) out += l::to_json(r) + "\n";
+  } else if (c.format == "junit") {
+    out = l::to_junit(named);
+  } else if (c.format == "sarif") {
+    out = l::to_sarif(named) + "\n";
+  } else {
+    for (const auto& n : named) out += l::to_text(*n.r, n.file);
+  }
+  if (c.output.empty()) {
+    std::cout << out;
+  } else {
+    std::ofstream of(c.output, std::ios::binary);
+    if (!of) {
+      std::cerr << "smtpspec lint: cannot write " << c.output << '\n';
+      return 2;
+    }
+    of << out;
+  }
+  if (rc != 0) return rc;
+  for (const auto& r : reports)
+    if (r.has_errors()) return 1;
+  return 0;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   CLI::App app{"smtpspec " SMTPSPEC_VERSION_STRING " - RFC 5321 commands, paths, mailboxes and domains"};
   app.require_subcommand(1);
@@ -236,6 +384,28 @@ int main(int argc, char** argv) {
     std::exit(0);
   });
 
+  // `smtpspec transcript`: the transcript readers (include/smtpspec/transcript.hpp).
+  auto* tr = app.add_subcommand("transcript", "Read recorded SMTP conversations (the linter's input)");
+  tr->require_subcommand(1);
+  std::string tr_format, tr_file, tr_output = "json";
+  auto* tread = tr->add_subcommand("read", "Read a transcript and print its canonical JSON (events, notes, errors).\n"
+                                            "Exit status: 1 when the reader reported errors, 2 on usage errors.");
+  std::vector<std::string> tr_names;
+  for (const auto& f : smtpspec::transcript::format_catalogue()) tr_names.emplace_back(f.name);
+  tread->add_option("--format", tr_format, "The transcript format (default: detect)")->check(CLI::IsMember(tr_names));
+  tread->add_option("--output", tr_output, "json (canonical JSON) or raw (the smtpspec raw capture form)")
+      ->check(CLI::IsMember({"json", "raw"}));
+  tread->add_option("file", tr_file, "Transcript file, or - for stdin")->required();
+  tread->callback([&]() { std::exit(run_transcript_read(tr_format, tr_file, tr_output)); });
+  auto* tdetect = tr->add_subcommand("detect", "Print the detected format and its confidence as JSON");
+  tdetect->add_option("file", tr_file, "Transcript file, or - for stdin")->required();
+  tdetect->callback([&]() { std::exit(run_transcript_read("", tr_file, "detect")); });
+  auto* tformats = tr->add_subcommand("formats", "Print the transcript formats (what each keeps and loses) as JSON");
+  tformats->callback([]() {
+    std::cout << smtpspec::transcript::catalogue_json() << '\n';
+    std::exit(0);
+  });
+
   auto* cat = app.add_subcommand("catalogue", "Print the error codes, diagnostic ids and verbs as JSON");
   bool cat_extensions = false;
   cat->add_flag("--extensions", cat_extensions,
@@ -245,6 +415,25 @@ int main(int argc, char** argv) {
     std::cout << (cat_extensions ? smtpspec::extension_catalogue_json() : smtpspec::catalogue_json()) << '\n';
     std::exit(0);
   });
+
+  // `smtpspec lint`: RFC-cited findings on recorded conversations (include/smtpspec/lint.hpp).
+  lint_cli lc;
+  auto* lint = app.add_subcommand("lint", "Check recorded SMTP conversations against the RFCs (rules: conformance/lint/RULES.md).\n"
+                                          "Exit status: 1 when an error-level finding exists, 2 on usage or reader errors.");
+  lint->add_option("files", lc.files, "Transcript files, or - for stdin")->required();
+  lint->add_option("--format", lc.format, "Output: text, json, junit or sarif")
+      ->check(CLI::IsMember({"text", "json", "junit", "sarif"}));
+  lint->add_option("--select", lc.select, "Only these rule ids (a trailing * matches a prefix: ESC-*)")->delimiter(',');
+  lint->add_option("--ignore", lc.ignore, "Skip these rule ids (a trailing * matches a prefix)")->delimiter(',');
+  lint->add_option("--transcript-format", lc.transcript_format, "The transcript format (default: detect)")
+      ->check(CLI::IsMember(tr_names));
+  lint->add_flag("--lmtp", lc.lmtp, "LMTP (RFC 2033): one reply per accepted recipient after the data");
+  lint->add_flag("--show-undecidable", lc.show_undecidable,
+                 "List the checks the transcript format cannot decide (default: only counted)");
+  lint->add_option("-o,--output", lc.output, "Write the report to this file instead of stdout");
+  lint->callback([&]() { std::exit(run_lint(lc)); });
+
+  smtpspec::serve::add_subcommand(app);  // `smtpspec serve` (tools/serve/)
 
   try {
     app.parse(argc, argv);

@@ -6,6 +6,7 @@
 #   wasm     wasm/test.sh (Emscripten build + node --test)
 #   python   python-bindings/test.sh (pybind11 module + pytest)
 #   peers    tests/peers/run.sh: the milter codec against Postfix, miltertest, OpenDKIM and pymilter
+#   serve    tests/serve/run.sh: `smtpspec serve` (dev build) against swaks, smtplib, smtp-source, bad input
 #   parity   the three conformance runners' outputs must be byte-identical
 # Prints a banner and the elapsed seconds per stage, and ends with "N passed, M failed".
 # Assumes tools/setup.sh has run (bash tools/dev.sh test does both).
@@ -78,6 +79,12 @@ stage_peers() {
   SMTPSPEC_PEERS_LIB_BUILD=build/dev SMTPSPEC_PEERS_LANGS=cpp,python,node bash tests/peers/run.sh
 }
 
+# ---- Serve stage (owned by the serve-tests work) ------------------------------------------------
+# The dev build's CLI against real clients on 127.0.0.1 (no network; ~1-2 min on 2 cores).
+stage_serve() {
+  SMTPSPEC_SERVE_BIN=build/dev/tools/smtpspec bash tests/serve/run.sh
+}
+
 stage_parity() {
   local s missing=0
   if [[ " ${ran[*]} " != *" wasm "* || " ${ran[*]} " != *" python "* ]]; then
@@ -140,5 +147,6 @@ run_stage install stage_install
 run_stage wasm stage_wasm
 run_stage python stage_python
 run_stage peers stage_peers
+run_stage serve stage_serve
 run_stage parity stage_parity
 summary

@@ -12,4 +12,5 @@
 #include "smtpspec/options.hpp"
 #include "smtpspec/reply.hpp"
 #include "smtpspec/result.hpp"
+#include "smtpspec/session.hpp"
 #include "smtpspec/version.hpp"

@@ -102,6 +102,8 @@ ReplyDiagnosticId = _make_enum(
 _smtpspec._register_enums(ErrorCode, DiagnosticId, Verb, ReplyDiagnosticId)
 
 from . import dsn  # noqa: E402  (smtpspec.dsn: the haraka-dsn catalogue)
+from .transcript import (  # noqa: E402  (issue 7: the transcript readers)
+    Transcript, detect_transcript_format, read_transcript, transcript_formats, transcript_messages)
 
 
 def catalogue():
@@ -174,4 +176,9 @@ __all__ = [
     "parse_replies",
     "reply_catalogue",
     "extension_catalogue",
+    "Transcript",
+    "read_transcript",
+    "detect_transcript_format",
+    "transcript_formats",
+    "transcript_messages",
 ]

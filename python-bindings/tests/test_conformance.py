@@ -15,6 +15,7 @@ import pathlib
 import pytest
 import smtpspec
 from smtpspec import milter
+from session_vectors import SESSION_KINDS, session_checks, session_run
 from conftest import PARSERS, ROOT, assert_mirrors, mirror_mismatches
 
 CONFORMANCE = ROOT / "conformance"
@@ -26,6 +27,9 @@ FORMAT_OPTIONS = {"enhanced_codes", "max_line", "policy", "utf8"}
 KINDS = set(PARSERS) | {"enhanced_status", "reply", "format_reply"}
 KINDS.add("milter_decode")  # conformance/README.md, "Milter"
 KINDS.add("ehlo")  # issue 3: an EHLO reply's keywords against the IANA registry
+KINDS.add("transcript")  # issue 7: conformance/README.md, "Transcripts"
+TRANSCRIPT_OPTIONS = {"max_line", "max_messages"}
+KINDS |= SESSION_KINDS  # issue 6: session, data_reader, proxy (session_vectors.py)
 
 
 def _manifest_files(manifest):
@@ -65,6 +69,8 @@ def _options(given, known, name):
 
 def run(vector):
     kind = vector["kind"]
+    if kind in SESSION_KINDS:
+        return session_run(vector)
     if kind == "milter_decode":
         return milter_run(vector)
     if kind == "format_reply":
@@ -76,6 +82,9 @@ def run(vector):
         data = bytes.fromhex(vector["input_hex"])
     else:
         data = vector["input"]
+    if kind == "transcript":
+        options = _options(vector.get("options", {}), TRANSCRIPT_OPTIONS, "transcript")
+        return smtpspec.read_transcript(data, vector.get("format"), **options)
     if kind == "enhanced_status":
         return smtpspec.parse_enhanced_status(data)
     if kind == "reply":
@@ -212,6 +221,13 @@ def test_vector(vector):
             assert not mirror_mismatches(reply, reply.to_dict(), "reply"), mirror_mismatches(reply, reply.to_dict())
     elif vector["kind"] == "milter_decode":
         milter_checks(vector, result)
+    elif vector["kind"] == "transcript":
+        # The properties are the canonical JSON's fields.
+        got = result.to_dict()
+        assert [result.format, result.events, result.notes, result.errors, result.ok] == [
+            got["format"], got["events"], got["notes"], got["errors"], not got["errors"]]
+    elif vector["kind"] in SESSION_KINDS:
+        session_checks(vector, result)
     else:
         assert_mirrors(result)
 
@@ -223,6 +239,9 @@ def test_ids_are_unique_and_vectors_well_formed():
     for name, v in load_vectors():
         assert v["kind"] in KINDS, name
         assert v.get("profile", "strict") in PROFILES, name
+        if v["kind"] == "session":  # steps instead of an input
+            assert isinstance(v["steps"], list) and isinstance(v["expect"], dict), name
+            continue
         assert ("input" in v) != ("input_hex" in v), f"{name}: exactly one of input, input_hex"
         # A reply vector expects the array of replies; every other kind one result.
         assert isinstance(v["expect"], list if v["kind"] == "reply" else dict), name

@@ -425,3 +425,6 @@ Object.defineProperty(module.exports, '_canonicalJson', {
 
 // ---- Issue 4 (replies, enhanced status codes, DSN): reply.js installs its functions here ----
 require('./reply.js').install(wasm, module.exports);
+
+// ---- Issue 7 (transcript readers): transcript.js installs its functions here ----
+require('./transcript.js').install(module.exports);

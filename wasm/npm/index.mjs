@@ -11,4 +11,6 @@ export const {
 } = smtpspec;
 // Issue 3: the SMTP service extension registry (EHLO keywords).
 export const { extensionCatalogue } = smtpspec;
+// Issue 7: transcript readers.
+export const { readTranscript, detectTranscriptFormat, transcriptFormats, transcriptMessages } = smtpspec;
 export default smtpspec;

@@ -270,9 +270,10 @@ test('ESM import and CommonJS require give the same module', async () => {
   assert.equal(esm.default, smtpspec);
   // With the issue-4 functions of reply.js (tested in reply.test.mjs).
   assert.deepEqual(Object.keys(smtpspec).sort(),
-    ['ReplyParser', 'catalogue', 'domainToAscii', 'domainToUnicode', 'dsnCatalogue', 'enhancedStatusCatalogue', 'explainDsn', 'extensionCatalogue',
+    ['ReplyParser', 'catalogue', 'detectTranscriptFormat', 'domainToAscii', 'domainToUnicode', 'dsnCatalogue',
+      'enhancedStatusCatalogue', 'explainDsn', 'extensionCatalogue',
       'formatEhloReply', 'formatReply',
       'parseCommand', 'parseDomain', 'parseEhloReply', 'parseEnhancedStatus', 'parseEsmtpParams', 'parseMailbox',
-      'parsePath', 'parseReplies',
-      'replyCatalogue', 'version']);
+      'parsePath', 'parseReplies', 'readTranscript',
+      'replyCatalogue', 'transcriptFormats', 'transcriptMessages', 'version']);
 });

@@ -14,6 +14,8 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { canonical, parsers, repo, smtpspec, subsetMismatch } from './helpers.mjs';
 import { checkReplyVector, replyKinds, replyVectorJson } from './reply-vectors.mjs';
 import { checkMilterVector, milterKinds, milterVectorJson } from './milter-vectors.mjs';
+import { checkTranscriptVector, transcriptKinds, transcriptVectorJson } from './transcript-vectors.mjs';
+import { checkSessionVector, sessionKinds, sessionVectorJson } from './session-vectors.mjs';
 
 const conformance = process.env.SMTPSPEC_CONFORMANCE_DIR || join(repo, 'conformance');
 const manifestPath = join(conformance, 'manifest.json');
@@ -115,6 +117,22 @@ if (!existsSync(manifestPath)) {
         if (typeof v?.id !== 'string') throw new Error(`entry ${index + 1} has no string id`);
         if (ids.has(id)) throw new Error(`duplicate id ${id}`);
         ids.add(id);
+        if (sessionKinds.has(v.kind)) {  // issue 6 (session-vectors.mjs): the C++ JSON text itself
+          if (v.expect === null || typeof v.expect !== 'object') throw new Error('vector without "expect"');
+          const sessionJson = sessionVectorJson(v);
+          result = JSON.parse(sessionJson);
+          lines.push(`${name}\t${sessionJson}\n`);
+          cases.push({ name, v, result, sessionJson });
+          return;
+        }
+        if (transcriptKinds.has(v.kind)) {  // issue 7 (transcript-vectors.mjs): the C++ JSON text itself
+          if (v.expect === null || typeof v.expect !== 'object') throw new Error('vector without "expect"');
+          const transcriptJson = transcriptVectorJson(v);
+          result = JSON.parse(transcriptJson);
+          lines.push(`${name}\t${transcriptJson}\n`);
+          cases.push({ name, v, result, transcriptJson });
+          return;
+        }
         if (milterKinds.has(v.kind)) {  // issue 5 (milter-vectors.mjs): the C++ JSON text itself
           if (v.expect === null || typeof v.expect !== 'object') throw new Error('vector without "expect"');
           const milterJson = milterVectorJson(v);
@@ -149,9 +167,21 @@ if (!existsSync(manifestPath)) {
     writeFileSync(out, lines.join(''));
   }
 
-  for (const { name, v, fn, result, fast, error, replyJson, milterJson } of cases) {
+  for (const { name, v, fn, result, fast, error, replyJson, milterJson, transcriptJson, sessionJson } of cases) {
     test(name, () => {
       if (error) throw error;
+      if (sessionJson !== undefined) {  // issue 6 (session-vectors.mjs)
+        const m = subsetMismatch(v.expect, result);
+        assert.equal(m, null, `${name}: ${m}`);
+        checkSessionVector(v, result);
+        return;
+      }
+      if (transcriptJson !== undefined) {  // issue 7 (transcript-vectors.mjs)
+        const m = subsetMismatch(v.expect, result);
+        assert.equal(m, null, `${name}: ${m}\n  input: ${JSON.stringify(v.input ?? v.input_hex)}`);
+        checkTranscriptVector(v, result);
+        return;
+      }
       if (milterJson !== undefined) {  // issue 5 (milter-vectors.mjs)
         const m = subsetMismatch(v.expect, result);
         assert.equal(m, null, `${name}: ${m}\n  input: ${v.input_hex}`);

@@ -35,7 +35,7 @@ test('npm pack, install into an empty directory, require, import and type-check'
   const files = listing[0].files.map((f) => f.path).sort();
   assert.deepEqual(files, ['LICENSE', 'README.md', 'dsn.d.mts', 'dsn.d.ts', 'dsn.js', 'dsn.mjs', 'index.d.mts', 'index.d.ts',
     'index.js', 'index.mjs', 'milter.d.mts', 'milter.d.ts', 'milter.js', 'milter.mjs', 'package.json', 'reply.js',
-    'smtpspec_wasm.js']);
+    'server.d.mts', 'server.d.ts', 'server.js', 'server.mjs', 'smtpspec_wasm.js', 'transcript.js']);
   const tarball = join(packs, readdirSync(packs).find((f) => f.endsWith('.tgz')));
 
   writeFileSync(join(app, 'package.json'), '{"name":"app","private":true}\n');
@@ -68,14 +68,22 @@ test('npm pack, install into an empty directory, require, import and type-check'
     "import { decode } from 'smtpspec/milter'; process.stdout.write(decode(new Uint8Array([0, 0, 0, 1, 0x4e]), 'to_filter').packets[0].type)"],
   { cwd: app });
   assert.deepEqual([milterCjs, milterEsm], ['unexpected_payload', 'SMFIC_EOH']);
+  // smtpspec/server through the "exports" map (issue 6).
+  const serverCjs = run(process.execPath, ['-e',
+    "const { ServerSession } = require('smtpspec/server'); const s = new ServerSession({ hostname: 'mx.t' }); s.start();" +
+    "process.stdout.write(Buffer.from(s.takeOutput()).toString().slice(0, 9))"], { cwd: app });
+  const serverEsm = run(process.execPath, ['--input-type=module', '-e',
+    "import { createServer, HOOKS } from 'smtpspec/server'; process.stdout.write(typeof createServer + HOOKS[0])"],
+  { cwd: app });
+  assert.deepEqual([serverCjs, serverEsm], ['220 mx.t ', 'functionconnect']);
 
   // The types as a TypeScript user resolves them through the "exports" map, CJS and ESM.
   assert.ok(existsSync(tsc), `${tsc} is missing: run tools/setup.sh (npm ci in wasm/npm)`);
-  for (const f of ['check.cts', 'check.mts', 'reply.cts', 'reply.mts', 'milter.cts', 'milter.mts']) copyFileSync(join(repo, 'wasm/test/types', f), join(app, f));
+  for (const f of ['check.cts', 'check.mts', 'reply.cts', 'reply.mts', 'milter.cts', 'milter.mts', 'server.cts', 'server.mts']) copyFileSync(join(repo, 'wasm/test/types', f), join(app, f));
   writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({
     compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true,
       noEmit: true, types: [], noUnusedLocals: true },
-    files: ['check.cts', 'check.mts', 'reply.cts', 'reply.mts', 'milter.cts', 'milter.mts'],
+    files: ['check.cts', 'check.mts', 'reply.cts', 'reply.mts', 'milter.cts', 'milter.mts', 'server.cts', 'server.mts'],
   }));
   run(process.execPath, [tsc, '-p', join(app, 'tsconfig.json')], { cwd: app });
 });

@@ -11,11 +11,14 @@ import { packageDir } from './helpers.mjs';
 
 // Measured 2026-12-05 (ICU, typed parameters, SMTPUTF8 and the milter codec in): smtpspec_wasm.js
 // 1,544,627 octets (476,574 gzip'd), tarball 510,227, unpacked 1,671,166; ~15% headroom.
+// Measured 2026-12-06 with the server session (issue 6: session, DATA reader, PROXY parser and
+// smtpspec/server; the session and its binding are +235,353 octets raw, +83,494 gzip'd):
+// smtpspec_wasm.js 1,838,140 (581,812 gzip'd), tarball 630,747, unpacked 2,018,179; ~15% headroom.
 const budget = {
-  moduleRaw: 1_800_000,   // smtpspec_wasm.js: the loader with the .wasm embedded as base64
-  moduleGzip: 550_000,
-  tarball: 590_000,       // what `npm pack` writes (gzip'd tar)
-  unpacked: 1_950_000,    // what `npm install` puts on disk
+  moduleRaw: 2_100_000,   // smtpspec_wasm.js: the loader with the .wasm embedded as base64
+  moduleGzip: 670_000,
+  tarball: 725_000,       // what `npm pack` writes (gzip'd tar)
+  unpacked: 2_320_000,    // what `npm install` puts on disk
 };
 
 test('smtpspec_wasm.js stays within its size budget', () => {

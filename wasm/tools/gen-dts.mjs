@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { replyDeclarations } from './gen-dts-reply.mjs';
+import { transcriptDeclarations } from './gen-dts-transcript.mjs';
 
 const dir = resolve(process.argv[2] ?? '.');
 const smtpspec = createRequire(join(dir, 'index.js'))('./index.js');
@@ -218,6 +219,10 @@ function shape(row) {
 
 // Issue 4: replies, enhanced status codes, DSN (reply.js), declared by gen-dts-reply.mjs.
 const reply = replyDeclarations(smtpspec);
+// Issue 7: transcript readers (transcript.js), declared by gen-dts-transcript.mjs.
+const transcript = transcriptDeclarations(smtpspec);
+reply.decl += transcript.decl;
+reply.names.push(...transcript.names);
 
 const esm = text.replace(/^export const version: string;$/m, (m) => `${m}
 

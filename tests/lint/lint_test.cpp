@@ -1,0 +1,349 @@
+// smtpspec lint: every implemented rule fires on its cases/<ID>.bad.txt and not on <ID>.good.txt;
+// the writers' structure (JSON, JUnit, SARIF 2.1.0 required properties); select/ignore; streaming
+// gives the same report as the whole transcript; bad input never crashes.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+
+#include "smtpspec/lint.hpp"
+#include "smtpspec/transcript.hpp"
+
+namespace fs = std::filesystem;
+namespace l = smtpspec::lint;
+namespace t = smtpspec::transcript;
+
+namespace {
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::size_t hits(const l::report& r, l::rule_id id) {
+  const auto i = static_cast<std::size_t>(id);
+  return r.per_rule[i] + r.undecidable[i];
+}
+
+l::report lint_text(std::string_view text, const l::lint_options& o = {}) {
+  return l::lint(t::read(text), o);
+}
+
+const char* const clean =
+    "S: 220 mx.example ESMTP\n"
+    "C: EHLO c.example\n"
+    "S: 250-mx.example\n"
+    "S: 250-PIPELINING\n"
+    "S: 250 ENHANCEDSTATUSCODES\n"
+    "C: MAIL FROM:<a@c.example>\n"
+    "S: 250 2.1.0 ok\n"
+    "C: RCPT TO:<b@mx.example>\n"
+    "S: 250 2.1.5 ok\n"
+    "C: DATA\n"
+    "S: 354 go\n"
+    "C: hello\n"
+    "C: .\n"
+    "S: 250 2.0.0 queued\n"
+    "C: QUIT\n"
+    "S: 221 2.0.0 bye\n";
+
+// The clean session with another reply to its RCPT.
+std::string with_rcpt_reply(std::string_view reply) {
+  std::string s = clean;
+  return s.replace(s.find("250 2.1.5 ok"), 12, reply);
+}
+
+}  // namespace
+
+TEST(LintCatalogue, RulesComeFromTheInc) {
+  const auto rules = l::rule_catalogue();
+  ASSERT_EQ(rules.size(), 113u);
+  EXPECT_EQ(rules[0].name, "REPLY-CODE-SYNTAX");
+  EXPECT_EQ(l::rule_from_name("esc-missing"), l::rule_id::esc_missing);
+  EXPECT_FALSE(l::rule_from_name("NOPE").has_value());
+  EXPECT_EQ(l::help_uri(l::info(l::rule_id::len_cmd_line)),
+            "https://www.rfc-editor.org/rfc/rfc5321#section-4.5.3.1.4");
+  EXPECT_EQ(l::help_uri(l::info(l::rule_id::esc_syntax)), "https://www.rfc-editor.org/rfc/rfc3463#section-2");
+}
+
+// Every implemented rule has both cases, and each case file belongs to a rule.
+TEST(LintCases, EveryImplementedRuleHasCases) {
+  for (const auto& ri : l::rule_catalogue()) {
+    if (!l::implemented(ri.id)) continue;
+    const fs::path dir(SMTPSPEC_LINT_CASES);
+    EXPECT_TRUE(fs::exists(dir / (std::string(ri.name) + ".bad.txt"))) << ri.name;
+    EXPECT_TRUE(fs::exists(dir / (std::string(ri.name) + ".good.txt"))) << ri.name;
+  }
+  for (const auto& e : fs::directory_iterator(SMTPSPEC_LINT_CASES)) {
+    auto name = e.path().filename().string();
+    const auto dot = name.find('.');
+    const auto id = l::rule_from_name(name.substr(0, dot));
+    ASSERT_TRUE(id.has_value()) << name;
+    EXPECT_TRUE(l::implemented(*id)) << name;
+  }
+}
+
+TEST(LintCases, BadFiresGoodDoesNot) {
+  std::size_t checked = 0;
+  for (const auto& e : fs::directory_iterator(SMTPSPEC_LINT_CASES)) {
+    const auto name = e.path().filename().string();
+    const auto dot = name.find('.');
+    const auto id = *l::rule_from_name(name.substr(0, dot));
+    const bool bad = name.ends_with(".bad.txt");
+    const auto tr = t::read(slurp(e.path()));
+    ASSERT_TRUE(tr.ok()) << name;
+    // The rule alone, so other rules' findings cannot hide a miss.
+    l::lint_options only;
+    only.select = {std::string(l::info(id).name)};
+    const auto r = l::lint(tr, only);
+    if (bad) EXPECT_GT(hits(r, id), 0u) << name;
+    else EXPECT_EQ(hits(r, id), 0u) << name << "\n" << l::to_text(r, name);
+    // With every rule on, the rule's own count is the same (rules do not interfere).
+    const auto all = l::lint(tr);
+    EXPECT_EQ(hits(all, id), hits(r, id)) << name;
+    for (const auto& f : all.findings) {
+      EXPECT_GE(f.line, 1u) << name;
+      EXPECT_LE(f.octets.size(), 4u * 120u) << name;
+    }
+    ++checked;
+  }
+  EXPECT_GE(checked, 2u * 60u);
+}
+
+// conformance/lint/STATUS.md lists exactly the rules the engine does not check.
+TEST(LintStatus, StatusMdMatchesTheEngine) {
+  const auto md = slurp(SMTPSPEC_LINT_STATUS);
+  for (const auto& ri : l::rule_catalogue()) {
+    const bool listed = md.find("- `" + std::string(ri.name) + "` (") != std::string::npos;
+    EXPECT_NE(listed, l::implemented(ri.id)) << ri.name;
+  }
+}
+
+TEST(LintEngine, CleanSessionHasNoFindings) {
+  const auto r = lint_text(clean);
+  EXPECT_TRUE(r.findings.empty()) << l::to_text(r, "clean");
+  EXPECT_EQ(r.connections, 1u);
+  EXPECT_FALSE(r.has_errors());
+}
+
+TEST(LintEngine, SelectIgnorePrefix) {
+  const std::string bad = with_rcpt_reply("250 5.1.5 ok");
+  EXPECT_EQ(lint_text(bad).per_rule[static_cast<std::size_t>(l::rule_id::esc_class_match)], 1u);
+  l::lint_options o;
+  o.ignore = {"esc-*"};
+  EXPECT_TRUE(lint_text(bad, o).findings.empty());
+  o = {};
+  o.select = {"REPLY-*"};
+  EXPECT_TRUE(lint_text(bad, o).findings.empty());
+  o.select = {"ESC-CLASS-MATCH"};
+  EXPECT_EQ(lint_text(bad, o).findings.size(), 1u);
+  EXPECT_FALSE(o.enabled(l::rule_id::esc_missing));
+  EXPECT_TRUE(o.enabled(l::rule_id::esc_class_match));
+}
+
+TEST(LintEngine, FindingCarriesLocationOctetsAndRule) {
+  const auto r = lint_text("S: 220 mx\nC: NOOP\nS: 250 \\r\\n\nC: QUIT\nS: 221 bye\n");
+  ASSERT_EQ(r.findings.size(), 1u) << l::to_text(r, "x");
+  const auto& f = r.findings[0];
+  EXPECT_EQ(f.rule, l::rule_id::reply_text_empty_sp);
+  EXPECT_EQ(f.line, 3u);
+  EXPECT_EQ(f.offset, 18u);
+  EXPECT_EQ(f.octets, "250 \\r\\n");
+  EXPECT_EQ(f.kind, l::finding_kind::decided);
+}
+
+TEST(LintEngine, UndecidableWhenOctetsAreNotExact) {
+  // "250 " without escapes: the reader assumes CRLF and nothing says the SP is real.
+  l::lint_options o;
+  auto r = lint_text("S: 220 mx\nC: NOOP\nS: 250 \nC: QUIT\nS: 221 bye\n", o);
+  const auto i = static_cast<std::size_t>(l::rule_id::reply_text_empty_sp);
+  EXPECT_EQ(r.per_rule[i], 0u);
+  EXPECT_EQ(r.undecidable[i], 1u);
+  EXPECT_TRUE(r.findings.empty());
+  o.show_undecidable = true;
+  r = lint_text("S: 220 mx\nC: NOOP\nS: 250 \nC: QUIT\nS: 221 bye\n", o);
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].kind, l::finding_kind::undecidable);
+  EXPECT_FALSE(r.has_errors());
+}
+
+TEST(LintEngine, LmtpExpectsOneReplyPerRecipient) {
+  const char* lmtp =
+      "S: 220 mx LMTP\nC: LHLO c.example\nS: 250 mx\nC: MAIL FROM:<a@c.example>\nS: 250 ok\n"
+      "C: RCPT TO:<b@mx.example>\nS: 250 ok\nC: RCPT TO:<c@mx.example>\nS: 250 ok\nC: DATA\nS: 354 go\n"
+      "C: hi\nC: .\nS: 250 ok b\nS: 452 full c\nC: QUIT\nS: 221 bye\n";
+  const auto i = static_cast<std::size_t>(l::rule_id::reply_after_data_one);
+  EXPECT_EQ(lint_text(lmtp).per_rule[i], 1u);
+  l::lint_options o;
+  o.lmtp = true;
+  EXPECT_EQ(lint_text(lmtp, o).per_rule[i], 0u);
+}
+
+// Pipelined RCPT after a MAIL the server refused: accepting it is the server's fault, not the client's.
+TEST(LintEngine, RcptAcceptedAfterRefusedMailIsTheServers) {
+  const auto r = lint_text(
+      "S: 220 mx\nC: EHLO c\nS: 250-mx\nS: 250 PIPELINING\nC: MAIL FROM:<a@c.example>\n"
+      "C: RCPT TO:<b@mx.example>\nS: 550 no\nS: 250 ok\nC: QUIT\nS: 221 bye\n");
+  ASSERT_EQ(r.per_rule[static_cast<std::size_t>(l::rule_id::seq_rcpt_before_mail)], 1u) << l::to_text(r, "x");
+  const auto is_rule = [](const l::finding& f) { return f.rule == l::rule_id::seq_rcpt_before_mail; };
+  const auto it = std::find_if(r.findings.begin(), r.findings.end(), is_rule);
+  ASSERT_NE(it, r.findings.end());
+  EXPECT_EQ(it->line, 8u);
+  EXPECT_EQ(it->message, "server accepted RCPT with no mail transaction open");
+  EXPECT_EQ(it->at_fault, l::side::server);  // an "either" rule: the server's octets
+  const auto c = lint_text("S: 220 mx\nC: EHLO c\nS: 250 mx\nC: RCPT TO:<b@mx.example>\nS: 503 no\n");
+  ASSERT_EQ(c.findings.size(), 1u) << l::to_text(c, "x");
+  EXPECT_EQ(c.findings[0].at_fault, l::side::client);
+}
+
+TEST(LintEngine, MaxFindingsCountsTheRest) {
+  std::string s = "S: 220 mx\n";
+  for (int k = 0; k < 50; ++k) s += "C: FOO\nS: 500 unknown\n";
+  l::lint_options o;
+  o.max_findings = 10;
+  const auto r = lint_text(s, o);
+  EXPECT_EQ(r.findings.size(), 10u);
+  EXPECT_EQ(r.dropped, 40u);
+  EXPECT_EQ(r.per_rule[static_cast<std::size_t>(l::rule_id::syn_verb)], 50u);
+}
+
+TEST(LintEngine, ConnectionsAreSeparate) {
+  // A raw capture with two connections: the second one's MAIL is not nested in the first's.
+  const auto h = [](std::string_view s) {
+    static const char* x = "0123456789abcdef";
+    std::string o;
+    for (unsigned char c : s) {
+      o.push_back(x[c >> 4]);
+      o.push_back(x[c & 15]);
+    }
+    return o;
+  };
+  std::string conn = "S " + h("220 mx\r\n") + "\nC " + h("HELO c\r\n") + "\nS " + h("250 mx\r\n") + "\nC " +
+                     h("MAIL FROM:<a@c.example>\r\n") + "\nS " + h("250 ok\r\n") + "\n";
+  const auto tr = t::read("#smtpspec-raw 1\n" + conn + "O\n" + conn);
+  const auto r = l::lint(tr);
+  EXPECT_EQ(r.per_rule[static_cast<std::size_t>(l::rule_id::seq_mail_nested)], 0u) << l::to_text(r, "raw");
+}
+
+// Streaming: events fed one at a time through a reader in small chunks give the same report.
+TEST(LintEngine, StreamingMatchesWhole) {
+  for (const auto& e : fs::directory_iterator(SMTPSPEC_LINT_CASES)) {
+    const auto text = slurp(e.path());
+    const auto whole = l::lint(t::read(text));
+    t::reader rd;
+    l::linter lt;
+    for (std::size_t i = 0; i < text.size(); i += 7) {
+      rd.feed(std::string_view(text).substr(i, 7));
+      lt.set_format(rd.current_format());
+      for (const auto& ev : rd.events()) lt.feed(ev);
+      rd.clear();
+    }
+    rd.finish();
+    lt.set_format(rd.current_format());
+    for (const auto& ev : rd.events()) lt.feed(ev);
+    lt.finish();
+    EXPECT_EQ(l::to_json(lt.result()), l::to_json(whole)) << e.path();
+  }
+}
+
+TEST(LintBadInput, NeverCrashes) {
+  std::string junk;
+  for (int k = 0; k < 5000; ++k) junk.push_back(static_cast<char>((k * 7919) & 0xff));
+  const std::string inputs[] = {
+      "", junk, "S: 220 mx\nC: DATA\nS: 354 go\nC: unterminated data\n",  // ends mid-DATA
+      "C: BDAT 99999999999999999999 LAST\n", "C: BDAT 100\nC: x\n", "S: 250-a\nS: 250-b\n",
+      "S: 220 mx\nC: AUTH PLAIN\nS: 334 \nC: " + std::string(20000, 'A') + "\n",
+      "C: \\x00\\x00\\r\\r\\n\\n.\\n\nS: \\x00\\xff\\r\\n\n",
+  };
+  std::string many = "S: 220 mx\n";  // a client that never waits: the pending queue stays bounded
+  for (int k = 0; k < 20000; ++k) many += "C: NOOP\n";
+  const auto rm = lint_text(many);
+  EXPECT_EQ(rm.undecidable[static_cast<std::size_t>(l::rule_id::reply_missing)], 4096u);
+  for (const auto& in : inputs) {
+    const auto r = lint_text(in);
+    EXPECT_FALSE(l::to_text(r, "x").empty());
+    EXPECT_TRUE(nlohmann::json::accept(l::to_json(r))) << in.substr(0, 80);
+  }
+}
+
+TEST(LintWriters, JsonIsCanonicalAndComplete) {
+  const auto r = lint_text(with_rcpt_reply("250 ok"));
+  const auto j = nlohmann::json::parse(l::to_json(r));
+  EXPECT_EQ(j["format"], "rfc");
+  EXPECT_EQ(j["capabilities"]["octets"], "lines");
+  EXPECT_EQ(j["counts"]["error"], 1);
+  EXPECT_EQ(j["rules"]["ESC-MISSING"], 1);
+  ASSERT_EQ(j["findings"].size(), 1u);
+  const auto& f = j["findings"][0];
+  EXPECT_EQ(f["rule"], "ESC-MISSING");
+  EXPECT_EQ(f["side"], "server");
+  EXPECT_EQ(f["severity"], "error");
+  EXPECT_EQ(f["line"], 9);
+  EXPECT_EQ(f["octets"], "250 ok\\r\\n");
+  EXPECT_EQ(f["rfc"], "RFC 2034");
+  EXPECT_EQ(f["section"], "§4");
+  EXPECT_EQ(f["url"], "https://www.rfc-editor.org/rfc/rfc2034#section-4");
+  EXPECT_EQ(f["quote"], std::string(l::info(l::rule_id::esc_missing).quote));
+}
+
+TEST(LintWriters, TextIsGccStyle) {
+  const auto r = lint_text(with_rcpt_reply("250 ok"));
+  const auto s = l::to_text(r, "f.txt");
+  EXPECT_EQ(s.rfind("f.txt:9: error: ESC-MISSING [server] ", 0), 0u) << s;
+  EXPECT_NE(s.find("\n    RFC 2034 §4: \"These codes must appear"), std::string::npos);
+  EXPECT_NE(s.find("f.txt: 1 error(s), 0 warning(s), 0 info, 0 cannot decide\n"), std::string::npos);
+}
+
+TEST(LintWriters, JunitOneSuitePerFileOneCasePerRule) {
+  const auto bad = lint_text(with_rcpt_reply("250 ok"));
+  const auto good = lint_text(clean);
+  const l::named_report nr[] = {{"bad.txt", &bad}, {"good.txt", &good}};
+  const auto x = l::to_junit(nr);
+  EXPECT_EQ(x.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites", 0), 0u);
+  std::size_t ran = 0;
+  for (bool b : bad.ran) ran += b;
+  EXPECT_NE(x.find("<testsuite name=\"bad.txt\" tests=\"" + std::to_string(ran) + "\" failures=\"1\""),
+            std::string::npos);
+  EXPECT_NE(x.find("<testsuite name=\"good.txt\" tests=\"" + std::to_string(ran) + "\" failures=\"0\""),
+            std::string::npos);
+  EXPECT_NE(x.find("<testcase classname=\"bad.txt\" name=\"ESC-MISSING\">\n      <failure type=\"error\""),
+            std::string::npos);
+  EXPECT_EQ(x.find("name=\"BDAT-SIZE-EXACT\""), std::string::npos);  // not implemented: not a testcase
+}
+
+// SARIF 2.1.0: the required properties of the schema (sarifLog: version, runs; run: tool; tool: driver;
+// toolComponent: name; reportingDescriptor: id; result: message; message: text; region startLine >= 1).
+TEST(LintWriters, SarifHasTheRequiredProperties) {
+  const auto bad = lint_text(with_rcpt_reply("250 ok"));
+  const l::named_report nr[] = {{"dir/bad.txt", &bad}};
+  const auto j = nlohmann::json::parse(l::to_sarif(nr));
+  EXPECT_EQ(j["version"], "2.1.0");
+  ASSERT_EQ(j["runs"].size(), 1u);
+  const auto& run = j["runs"][0];
+  EXPECT_EQ(run["tool"]["driver"]["name"], "smtpspec lint");
+  const auto& rules = run["tool"]["driver"]["rules"];
+  ASSERT_EQ(rules.size(), l::rule_catalogue().size());
+  std::set<std::string> ids;
+  for (const auto& r : rules) {
+    ASSERT_TRUE(r.contains("id"));
+    ids.insert(r["id"]);
+    EXPECT_TRUE(r["helpUri"].get<std::string>().starts_with("https://www.rfc-editor.org/rfc/rfc"));
+    const auto lv = r["defaultConfiguration"]["level"].get<std::string>();
+    EXPECT_TRUE(lv == "error" || lv == "warning" || lv == "note");
+  }
+  EXPECT_EQ(ids.size(), rules.size());
+  ASSERT_EQ(run["results"].size(), 1u);
+  const auto& res = run["results"][0];
+  EXPECT_EQ(res["ruleId"], "ESC-MISSING");
+  EXPECT_EQ(rules[res["ruleIndex"].get<std::size_t>()]["id"], "ESC-MISSING");
+  EXPECT_TRUE(res["message"]["text"].is_string());
+  const auto& loc = res["locations"][0]["physicalLocation"];
+  EXPECT_EQ(loc["artifactLocation"]["uri"], "dir/bad.txt");
+  EXPECT_EQ(loc["region"]["startLine"], 9);
+  EXPECT_GE(loc["region"]["byteOffset"].get<int>(), 0);
+}

@@ -1,0 +1,438 @@
+// The "session" conformance vector kind, for any C++ runner (tests/conformance_runner.cpp and
+// tests/session/*_test.cpp). Schema: conformance/README.md, "Server session".
+//   {"kind":"session","id":…,"config":{…session_config fields…},"peer":{…connection_info…},
+//    "answers":{"<hook>":ANSWER|[ANSWER…]},"steps":[{"feed":S}|{"feed_hex":H}|{"eof":true}|
+//    {"timeout":true}|{"tls":"CIPHER"}…],"expect":{"output":S,"events":[…],"state":S}}
+// The runner calls start(), then each step; every hook event that needs an answer is answered at
+// once with the next configured answer (a list is used in order, its last element repeating; a
+// hook without an entry gets CONT), depth-first.
+// Invariants reported as `invariant` (checked on every vector): feeding every step one octet at a
+// time gives the same output and the same events (message_data compared per message as the
+// concatenated octets, aborted messages' data and the timing diagnostics pipelining_* and
+// early_talker left out); no reply line is longer than 512 octets; nothing follows a 221 or 421.
+#pragma once
+#include <nlohmann/json.hpp>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "smtpspec/session.hpp"
+#include "../../src/json_escape.hpp"  // the canonical JSON string writer (white-box)
+
+namespace smtpspec_session_driver {
+
+using json = nlohmann::json;
+
+inline bool is_session_kind(const std::string& kind) { return kind == "session"; }
+
+inline std::optional<std::string> from_hex(const std::string& hex) {
+  if (hex.size() % 2 != 0) return std::nullopt;
+  std::string out;
+  for (std::size_t i = 0; i < hex.size(); i += 2) {
+    int v = 0;
+    for (int k = 0; k < 2; ++k) {
+      const char c = hex[i + static_cast<std::size_t>(k)];
+      const int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+      if (d < 0) return std::nullopt;
+      v = v * 16 + d;
+    }
+    out.push_back(static_cast<char>(v));
+  }
+  return out;
+}
+
+inline std::optional<smtpspec::newline_policy> policy_from(const std::string& s) {
+  if (s == "reject") return smtpspec::newline_policy::reject;
+  if (s == "normalize") return smtpspec::newline_policy::normalize;
+  if (s == "accept") return smtpspec::newline_policy::accept;
+  return std::nullopt;
+}
+
+inline std::optional<smtpspec::proxy_protocol> proxy_from(const std::string& s) {
+  if (s == "none") return smtpspec::proxy_protocol::none;
+  if (s == "v1") return smtpspec::proxy_protocol::v1;
+  if (s == "v2") return smtpspec::proxy_protocol::v2;
+  if (s == "any") return smtpspec::proxy_protocol::any;
+  return std::nullopt;
+}
+
+// session_config from its JSON form (field names as in C++); unknown keys are errors.
+inline bool config_from(const json& j, smtpspec::session_config& c, std::string& err) {
+  if (!j.is_object()) {
+    err = "config is not an object";
+    return false;
+  }
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    const std::string& k = it.key();
+    const json& v = it.value();
+    auto flag = [&](bool& b) {
+      if (!v.is_boolean()) return false;
+      b = v.get<bool>();
+      return true;
+    };
+    bool ok = true;
+    if (k == "hostname" && v.is_string()) c.hostname = v.get<std::string>();
+    else if (k == "greeting" && v.is_string()) c.greeting = v.get<std::string>();
+    else if (k == "lmtp") ok = flag(c.lmtp);
+    else if (k == "profile" && v.is_string() && (v == "strict" || v == "lenient"))
+      c.profile = v == "strict" ? smtpspec::profile::strict : smtpspec::profile::lenient;
+    else if (k == "pipelining") ok = flag(c.pipelining);
+    else if (k == "size") ok = flag(c.size);
+    else if (k == "eightbitmime") ok = flag(c.eightbitmime);
+    else if (k == "smtputf8") ok = flag(c.smtputf8);
+    else if (k == "dsn") ok = flag(c.dsn);
+    else if (k == "chunking") ok = flag(c.chunking);
+    else if (k == "binarymime") ok = flag(c.binarymime);
+    else if (k == "starttls") ok = flag(c.starttls);
+    else if (k == "auth") ok = flag(c.auth);
+    else if (k == "auth_mechanisms" && v.is_array()) c.auth_mechanisms = v.get<std::vector<std::string>>();
+    else if (k == "auth_requires_tls") ok = flag(c.auth_requires_tls);
+    else if (k == "enhancedstatuscodes") ok = flag(c.enhancedstatuscodes);
+    else if (k == "requiretls") ok = flag(c.requiretls);
+    else if (k == "xclient") ok = flag(c.xclient);
+    else if (k == "xforward") ok = flag(c.xforward);
+    else if (k == "proxy" && v.is_string() && proxy_from(v.get<std::string>())) c.proxy = *proxy_from(v.get<std::string>());
+    else if (k == "relaying") ok = flag(c.relaying);
+    else if (k == "bare_lf" && v.is_string() && policy_from(v.get<std::string>())) c.bare_lf = *policy_from(v.get<std::string>());
+    else if (k == "bare_cr" && v.is_string() && policy_from(v.get<std::string>())) c.bare_cr = *policy_from(v.get<std::string>());
+    else if (k == "bare_newline_reject_code" && v.is_number_integer()) c.bare_newline_reject_code = v.get<int>();
+    else if (k == "reject_unauth_pipelining") ok = flag(c.reject_unauth_pipelining);
+    else if (k == "buffer_message") ok = flag(c.buffer_message);
+    else if (k == "hooks" && v.is_array()) {
+      c.hooks.clear();
+      for (const auto& h : v) {
+        auto hk = h.is_string() ? smtpspec::hook_from_string(h.get<std::string>()) : std::nullopt;
+        if (!hk) {
+          err = "unknown hook " + h.dump();
+          return false;
+        }
+        c.hooks.push_back(*hk);
+      }
+    } else if (k == "limits" && v.is_object()) {
+      auto& l = c.limits;
+      for (auto li = v.begin(); li != v.end(); ++li) {
+        if (!li.value().is_number_unsigned()) {
+          err = "limit " + li.key() + " is not a number";
+          return false;
+        }
+        const auto n = li.value().get<std::uint64_t>();
+        const std::string& lk = li.key();
+        if (lk == "command_line") l.command_line = n;
+        else if (lk == "command_line_hard") l.command_line_hard = n;
+        else if (lk == "auth_line") l.auth_line = n;
+        else if (lk == "data_line") l.data_line = n;
+        else if (lk == "message_size") l.message_size = n;
+        else if (lk == "recipients") l.recipients = n;
+        else if (lk == "transactions") l.transactions = n;
+        else if (lk == "errors_soft") l.errors_soft = n;
+        else if (lk == "errors_hard") l.errors_hard = n;
+        else if (lk == "unknown_commands") l.unknown_commands = n;
+        else if (lk == "auth_failures") l.auth_failures = n;
+        else if (lk == "pipelined_commands") l.pipelined_commands = n;
+        else if (lk == "input_buffer") l.input_buffer = n;
+        else if (lk == "command_timeout") l.command_timeout = static_cast<std::uint32_t>(n);
+        else if (lk == "data_timeout") l.data_timeout = static_cast<std::uint32_t>(n);
+        else if (lk == "min_data_rate") l.min_data_rate = static_cast<std::uint32_t>(n);
+        else {
+          err = "unknown limit " + lk;
+          return false;
+        }
+      }
+    } else {
+      ok = false;
+    }
+    if (!ok) {
+      err = "bad config field " + k;
+      return false;
+    }
+  }
+  return true;
+}
+
+inline bool peer_from(const json& j, smtpspec::connection_info& p, std::string& err) {
+  if (!j.is_object()) {
+    err = "peer is not an object";
+    return false;
+  }
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    const std::string& k = it.key();
+    const json& v = it.value();
+    if (k == "remote_address" && v.is_string()) p.remote_address = v.get<std::string>();
+    else if (k == "local_address" && v.is_string()) p.local_address = v.get<std::string>();
+    else if (k == "remote_port" && v.is_number_unsigned()) p.remote_port = v.get<std::uint16_t>();
+    else if (k == "local_port" && v.is_number_unsigned()) p.local_port = v.get<std::uint16_t>();
+    else if (k == "remote_name" && v.is_string()) p.remote_name = v.get<std::string>();
+    else {
+      err = "bad peer field " + k;
+      return false;
+    }
+  }
+  return true;
+}
+
+inline bool answer_from(const json& j, smtpspec::hook_response& r, std::string& err) {
+  if (j.is_string()) {
+    auto v = smtpspec::verdict_from_string(j.get<std::string>());
+    if (!v) {
+      err = "unknown verdict " + j.dump();
+      return false;
+    }
+    r.verdict = *v;
+    return true;
+  }
+  if (!j.is_object()) {
+    err = "answer is neither a verdict nor an object";
+    return false;
+  }
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    const std::string& k = it.key();
+    const json& v = it.value();
+    if (k == "verdict" && v.is_string() && smtpspec::verdict_from_string(v.get<std::string>())) {
+      r.verdict = *smtpspec::verdict_from_string(v.get<std::string>());
+    } else if (k == "code" && v.is_number_integer()) {
+      r.code = v.get<int>();
+    } else if (k == "status" && v.is_string()) {
+      auto s = smtpspec::parse_enhanced_status(v.get<std::string>());
+      if (!s.ok()) {
+        err = "bad status " + v.dump();
+        return false;
+      }
+      r.status = s.value();
+    } else if (k == "message" && (v.is_string() || v.is_array())) {
+      if (v.is_string()) r.message = {v.get<std::string>()};
+      else r.message = v.get<std::vector<std::string>>();
+    } else if (k == "challenge" && v.is_string()) {
+      r.challenge = v.get<std::string>();
+    } else if (k == "user" && v.is_string()) {
+      r.user = v.get<std::string>();
+    } else if (k == "capabilities" && v.is_array()) {
+      r.capabilities = v.get<std::vector<std::string>>();
+    } else if (k == "per_recipient" && v.is_array()) {
+      for (const auto& p : v) {
+        smtpspec::hook_response pr;
+        if (!answer_from(p, pr, err)) return false;
+        r.per_recipient.push_back(std::move(pr));
+      }
+    } else {
+      err = "bad answer field " + k;
+      return false;
+    }
+  }
+  return true;
+}
+
+struct step {
+  enum class kind { feed, eof, timeout, tls } k = kind::feed;
+  std::string bytes;  // feed: the octets; tls: the cipher
+};
+
+struct script {
+  smtpspec::session_config config;
+  smtpspec::connection_info peer;
+  std::map<smtpspec::hook, std::vector<smtpspec::hook_response>> answers;
+  std::vector<step> steps;
+};
+
+struct transcript {
+  std::string output;
+  std::vector<smtpspec::session_event> events;
+  smtpspec::session_state state = smtpspec::session_state::connecting;
+};
+
+// Runs a script; `split` feeds every step one octet at a time.
+inline transcript play(const script& s, bool split = false) {
+  smtpspec::server_session session(s.config, s.peer);
+  transcript t;
+  std::map<smtpspec::hook, std::size_t> used;
+  std::function<void(smtpspec::session_events)> handle = [&](smtpspec::session_events evs) {
+    for (auto& e : evs) {
+      const bool answer = e.kind == smtpspec::event_kind::hook && e.needs_answer;
+      const auto h = e.hook;
+      const auto handle_id = e.handle;
+      t.events.push_back(std::move(e));
+      if (!answer) continue;
+      smtpspec::hook_response r;
+      auto it = s.answers.find(h);
+      if (it != s.answers.end() && !it->second.empty()) {
+        auto& n = used[h];
+        r = it->second[std::min(n, it->second.size() - 1)];
+        ++n;
+      }
+      handle(session.answer(handle_id, r));
+    }
+  };
+  handle(session.start());
+  t.output += session.take_output();
+  for (const auto& st : s.steps) {
+    switch (st.k) {
+      case step::kind::feed:
+        if (split) {
+          for (char c : st.bytes) {
+            handle(session.feed(std::string_view(&c, 1)));
+            t.output += session.take_output();
+          }
+        } else {
+          handle(session.feed(st.bytes));
+        }
+        break;
+      case step::kind::eof: handle(session.eof()); break;
+      case step::kind::timeout: handle(session.timeout()); break;
+      case step::kind::tls: handle(session.tls_established(st.bytes)); break;
+    }
+    t.output += session.take_output();
+  }
+  t.state = session.state();
+  return t;
+}
+
+// The canonical text, keys in the schema's order, built from the library's own writers (the JS and
+// Python runners write the same octets; nlohmann would sort the keys and reject invalid UTF-8).
+inline std::string result_json(const transcript& t) {
+  std::string out = "{\"output\":";
+  smtpspec::detail::append_json_text(out, t.output);
+  out += ",\"events\":[";
+  for (std::size_t i = 0; i < t.events.size(); ++i) {
+    if (i) out += ',';
+    out += smtpspec::to_json(t.events[i]);
+  }
+  out += "],\"state\":\"";
+  out += smtpspec::to_string(t.state);
+  out += "\"}";
+  return out;
+}
+
+// The events with message data compared per message and timing diagnostics left out.
+inline json normalised(const transcript& t) {
+  json events = json::array();
+  std::string data;
+  for (const auto& e : t.events) {
+    using smtpspec::event_kind;
+    if (e.kind == event_kind::message_data) {
+      data += e.data;
+      continue;
+    }
+    if (e.kind == event_kind::diagnostic && e.diagnostic &&
+        (*e.diagnostic == smtpspec::session_diagnostic_id::pipelining_not_advertised ||
+         *e.diagnostic == smtpspec::session_diagnostic_id::pipelining_after_sync_command ||
+         *e.diagnostic == smtpspec::session_diagnostic_id::early_talker))
+      continue;
+    const bool ends = e.kind == event_kind::message_aborted || e.kind == event_kind::close ||
+                      (e.kind == event_kind::hook && e.hook == smtpspec::hook::data_post);
+    if (ends && !data.empty()) {
+      events.push_back(json{{"message", e.kind == event_kind::message_aborted ? std::string("(aborted)") : data}});
+      data.clear();
+    }
+    events.push_back(json::parse(smtpspec::to_json(e)));
+  }
+  if (!data.empty()) events.push_back(json{{"message", data}});
+  return events;
+}
+
+// Reply-line invariants of an output stream; "" when they hold.
+inline std::string output_invariant(const std::string& out) {
+  std::size_t i = 0;
+  bool final_seen = false;
+  while (i < out.size()) {
+    auto e = out.find("\r\n", i);
+    const std::size_t end = e == std::string::npos ? out.size() : e + 2;
+    const std::string line = out.substr(i, end - i);
+    if (final_seen) return "a reply after 221/421: " + line.substr(0, 80);
+    if (line.size() > 512) return "reply line of " + std::to_string(line.size()) + " octets";
+    if (line.size() >= 4 && (line.compare(0, 4, "221 ") == 0 || line.compare(0, 4, "421 ") == 0)) final_seen = true;
+    i = end;
+  }
+  return {};
+}
+
+inline bool script_from(const json& v, script& s, std::string& err) {
+  if (v.contains("config") && !config_from(v["config"], s.config, err)) return false;
+  if (v.contains("peer") && !peer_from(v["peer"], s.peer, err)) return false;
+  if (v.contains("answers")) {
+    if (!v["answers"].is_object()) {
+      err = "answers is not an object";
+      return false;
+    }
+    for (auto it = v["answers"].begin(); it != v["answers"].end(); ++it) {
+      auto h = smtpspec::hook_from_string(it.key());
+      if (!h) {
+        err = "unknown hook " + it.key();
+        return false;
+      }
+      auto& list = s.answers[*h];
+      if (it.value().is_array()) {
+        for (const auto& a : it.value()) {
+          smtpspec::hook_response r;
+          if (!answer_from(a, r, err)) return false;
+          list.push_back(std::move(r));
+        }
+      } else {
+        smtpspec::hook_response r;
+        if (!answer_from(it.value(), r, err)) return false;
+        list.push_back(std::move(r));
+      }
+    }
+  }
+  if (!v.contains("steps") || !v["steps"].is_array()) {
+    err = "no steps";
+    return false;
+  }
+  for (const auto& st : v["steps"]) {
+    step x;
+    if (st.contains("feed") && st["feed"].is_string()) {
+      x.bytes = st["feed"].get<std::string>();
+    } else if (st.contains("feed_hex") && st["feed_hex"].is_string()) {
+      auto d = from_hex(st["feed_hex"].get<std::string>());
+      if (!d) {
+        err = "bad feed_hex";
+        return false;
+      }
+      x.bytes = *d;
+    } else if (st.contains("eof")) {
+      x.k = step::kind::eof;
+    } else if (st.contains("timeout")) {
+      x.k = step::kind::timeout;
+    } else if (st.contains("tls") && st["tls"].is_string()) {
+      x.k = step::kind::tls;
+      x.bytes = st["tls"].get<std::string>();
+    } else {
+      err = "bad step " + st.dump();
+      return false;
+    }
+    s.steps.push_back(std::move(x));
+  }
+  return true;
+}
+
+struct session_outcome {
+  std::string json_text;
+  std::string invariant;
+};
+
+inline std::optional<session_outcome> run(const json& v, std::string& err) {
+  script s;
+  if (!script_from(v, s, err)) return std::nullopt;
+  const transcript whole = play(s);
+  session_outcome o;
+  o.json_text = result_json(whole);
+  // reject_unauth_pipelining acts on how the input arrived: no split invariant there.
+  if (s.config.reject_unauth_pipelining) {
+    o.invariant = output_invariant(whole.output);
+    return o;
+  }
+  const transcript bytewise = play(s, true);
+  if (bytewise.output != whole.output) {
+    o.invariant = "one octet at a time gives another output:\n" + bytewise.output;
+  } else if (normalised(bytewise) != normalised(whole)) {
+    o.invariant = "one octet at a time gives other events:\n" + normalised(bytewise).dump() + "\nvs\n" +
+                  normalised(whole).dump();
+  } else if (bytewise.state != whole.state) {
+    o.invariant = "one octet at a time ends in another state";
+  } else {
+    o.invariant = output_invariant(whole.output);
+  }
+  return o;
+}
+
+}  // namespace smtpspec_session_driver
