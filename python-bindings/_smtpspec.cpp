@@ -434,6 +434,7 @@ void bind_catalogue(py::module_& m) {
 
 namespace smtpspec_py {
 void bind_transcript(py::module_& m);  // bind_transcript.cpp: the transcript readers (issue 7)
+void bind_lint(py::module_& m);        // bind_lint.cpp: smtpspec lint (issue 7)
 }  // namespace smtpspec_py
 
 PYBIND11_MODULE(_smtpspec, m) {
@@ -457,4 +458,5 @@ PYBIND11_MODULE(_smtpspec, m) {
   bind_milter(m);
   bind_session(m);  // bind_session.cpp: the submodule session (issue 6)
   bind_transcript(m);
+  bind_lint(m);
 }

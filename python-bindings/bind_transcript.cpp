@@ -20,8 +20,12 @@ namespace {
 std::string octets_of(const py::object& data) {
   if (py::isinstance<py::str>(data)) return data.cast<std::string>();
   if (py::isinstance<py::bytes>(data)) return data.cast<std::string>();
-  if (py::isinstance<py::bytearray>(data) || py::isinstance<py::memoryview>(data))
-    return py::bytes(data).cast<std::string>();
+  // py::bytes(obj) only accepts bytes; PyBytes_FromObject copies any buffer (bytearray, memoryview).
+  if (py::isinstance<py::bytearray>(data) || py::isinstance<py::memoryview>(data)) {
+    auto b = py::reinterpret_steal<py::object>(PyBytes_FromObject(data.ptr()));
+    if (!b) throw py::error_already_set();
+    return b.cast<std::string>();
+  }
   throw py::type_error("smtpspec: a transcript is str or bytes, not " + std::string(py::str(data.get_type())));
 }
 

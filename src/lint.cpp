@@ -56,6 +56,15 @@ constexpr rule_id implemented_rules[] = {
     rule_id::utf8_unadvertised, rule_id::seq_vrfy_expn, rule_id::ext_after_helo,
     rule_id::rule_8bit_undeclared, rule_id::rcpt_limit_100, rule_id::rcpt_postmaster,
     rule_id::seq_greeting_first,
+    rule_id::data_eod_bare_lf, rule_id::data_dot_stuff, rule_id::data_after_eod, rule_id::bdat_size_exact,
+    rule_id::bdat_reply_each, rule_id::bdat_no_dotstuff, rule_id::tls_injection_server, rule_id::tls_454,
+    rule_id::tls_required_530, rule_id::auth_plaintext_no_tls, rule_id::auth_result_codes,
+    rule_id::size_exceeded_552, rule_id::size_advertised_value, rule_id::utf8_reject_code,
+    rule_id::param_unknown_555, rule_id::syn_mailbox, rule_id::syn_source_route, rule_id::ehlo_helo_response,
+    rule_id::seq_ehlo_resets, rule_id::quit_221_close, rule_id::quit_client_close, rule_id::quit_server_close,
+    rule_id::code_421_close, rule_id::pipe_order, rule_id::null_sender, rule_id::size_client_honours,
+    rule_id::esc_semantic, rule_id::lim_errors_421, rule_id::reply_class_consistent,
+    rule_id::pipe_client_checks, rule_id::seq_timeouts,
 };
 
 constexpr std::array<bool, rule_count> implemented_table = [] {
@@ -280,7 +289,32 @@ struct pending {
   bool unsupported_mech = false; // AUTH with a mechanism the EHLO reply did not list
   bool authed_before = false;    // AUTH sent after a successful AUTH
   bool postmaster = false;       // RCPT TO:<Postmaster> (no domain)
+  bool unknown_param = false;    // MAIL/RCPT with a parameter no extension defines (or the other command's)
+  bool source_route = false;     // MAIL/RCPT path with an A-d-l source route
+  bool null_sender = false;      // MAIL FROM:<>
+  bool utf8_addr = false;        // MAIL/RCPT address with non-ASCII octets and no SMTPUTF8
+  bool grouped = false;          // sent in the same write as the previous command
+  std::uint64_t msg_size = 0;    // data end / BDAT LAST: the message's octets (RFC 1870 §5)
+  bool msg_size_exact = true;    // msg_size is exact (else at least msg_size_min)
+  std::uint64_t msg_size_min = 0;
 };
+
+// Case-insensitive search (reply texts: "STARTTLS", "too many").
+bool icontains(std::string_view hay, std::string_view needle) noexcept {
+  if (needle.size() > hay.size()) return false;
+  for (std::size_t i = 0; i + needle.size() <= hay.size(); ++i)
+    if (iequal(hay.substr(i, needle.size()), needle)) return true;
+  return false;
+}
+
+std::string reply_text(const reply& r) {
+  std::string t;
+  for (const auto& ln : r.lines) {
+    t += ln.text;
+    t += ' ';
+  }
+  return t;
+}
 
 // base64 (RFC 4648 §4), possibly empty: what AUTH's 334 challenges and responses carry (RFC 4954 §4).
 bool is_base64(std::string_view t) noexcept {
@@ -347,6 +381,31 @@ struct linter::impl {
   std::size_t data_diags_seen = 0;
   std::uint64_t bdat_left = 0;
   std::string sink;
+  // DATA content: dot-stuffing (0 mid-line, 1 line start, 2 after a "." at a line start), the message's
+  // octets and line ends (RFC 1870 §5 size), a smuggled end of data the server may have acted on.
+  int dot_state = 1;
+  bool dot_flagged = false;
+  std::uint64_t data_octets = 0, data_lfs = 0;
+  bool data_exact = true;
+  bool smuggled = false, smuggled_exact = false, eod_bare_flagged = false;
+  bool eod_write = false;  // the end of data was in the current client write
+  // BDAT content: dot-stuffing state as for DATA; the transaction's chunk octets.
+  int bdat_dot = 1;
+  bool bdat_dot_flagged = false;
+  std::uint64_t tx_chunk_octets = 0;
+  // STARTTLS: commands pipelined after it that a correct server discards (RFC 3207 §4.2).
+  std::size_t injected_left = 0;
+  // Closing: QUIT answered 221, a 421 seen, a DATA refused (content must not follow), EHLO reset.
+  bool quit_sent = false, quit_221 = false, quit_flagged = false;
+  bool got_421 = false, flagged_421_server = false, flagged_421_client = false;
+  bool data_refused = false, data_refused_grouped = false;
+  bool ehlo_reset = false;
+  bool timeout_421 = false;  // a 421 whose text speaks of a timeout
+  bool desync = false;  // the server ended DATA where the client did not: replies no longer pair up
+  int last_code = 0;
+  bool last_too_many = false;
+  location last_reply_loc, last_loc;
+  std::string last_reply_octs;
 
   explicit impl(const lint_options& o, std::optional<transcript::format> f) : opts(o), fmt(f) {
     smap.server = true;
@@ -445,10 +504,25 @@ struct linter::impl {
     prev_in_write_valid = false;
     dr.reset();
     bdat_left = 0;
+    dot_state = 1;
+    dot_flagged = smuggled = smuggled_exact = eod_bare_flagged = eod_write = false;
+    data_octets = data_lfs = 0;
+    data_exact = true;
+    bdat_dot = 1;
+    bdat_dot_flagged = false;
+    injected_left = 0;
+    quit_sent = quit_221 = quit_flagged = got_421 = flagged_421_server = flagged_421_client = false;
+    data_refused = data_refused_grouped = ehlo_reset = last_too_many = desync = timeout_421 = false;
+    last_code = 0;
+    last_reply_loc = last_loc = {};
+    last_reply_octs.clear();
   }
   void end_tx_client() {
     mail_sent = tx_bdat = tx_last = tx_utf8 = tx_8bit = false;
     rcpt_sent = 0;
+    tx_chunk_octets = 0;
+    bdat_dot = 1;
+    bdat_dot_flagged = false;
   }
 
   void finish_connection() {
@@ -465,12 +539,30 @@ struct linter::impl {
       // Ends inside the message: a cut-off log looks the same as a client that never ended it.
       cannot(rule_id::data_eod, cmap.at(cmap.pos > 0 ? cmap.pos - 1 : 0), {});
     }
+    // No QUIT and no 421: someone closed mid-session, or the logger stopped. No format says which
+    // side closed, so QUIT-CLIENT-CLOSE and QUIT-SERVER-CLOSE cannot be decided here.
+    if (!quit_sent && !got_421 && (greeting_seen || hello_sent)) {
+      if (last_too_many && last_code >= 500) {
+        // §7.8: a protective drop after "too many" errors, told with 5yz rather than 421.
+        add(rule_id::lim_errors_421, last_reply_loc, last_reply_octs);
+      } else {
+        cannot(rule_id::quit_client_close, last_loc, {});
+        cannot(rule_id::quit_server_close, last_loc, {});
+      }
+    }
+    // SEQ-TIMEOUTS: a side that gave up (no QUIT, or a 421 that speaks of a timeout) may have done so
+    // before the §4.5.3.2 minimum; no reader carries timestamps, so this is "cannot decide". A session
+    // that ends with QUIT gave nobody a reason to time out.
+    if ((!quit_sent && !got_421 && (greeting_seen || hello_sent)) || timeout_421)
+      cannot(rule_id::seq_timeouts, last_loc, {});
     rep.connections++;
     reset_connection();
   }
 
   void feed(const transcript::event& e) {
     rep.events++;
+    if (e.dir == transcript::direction::client || e.dir == transcript::direction::server)
+      last_loc = {e.line, e.offset, 0, e.exact, e.dir == transcript::direction::server};
     switch (e.dir) {
       case transcript::direction::connect:
         finish_connection();
@@ -497,6 +589,23 @@ struct linter::impl {
   void server(const transcript::event& e) {
     any_server = true;
     prev_in_write_valid = false;  // the client's next octets come after this reply: a new write
+    eod_write = false;
+    // BDAT-SIZE-EXACT: the server answers the chunk being sent (every earlier command answered)
+    // while octets of it are still owed: the client sent fewer than its count. A reply to an earlier
+    // pipelined command may arrive mid-chunk, and a 421 may cut it: neither says anything.
+    if (mode == cmode::bdat && bdat_left > 0 && pend.size() == 1 && pend.front().k == kind::bdat &&
+        !e.octets.starts_with("421")) {
+      const auto at = cmap.pos > 0 ? cmap.pos - 1 : 0;
+      const auto l = cmap.at(at);
+      if (e.exact && l.exact && boundaries_known())
+        add(rule_id::bdat_size_exact, l, cwin.line_at(at),
+            "the server answered the chunk with " + std::to_string(bdat_left) +
+                " of its BDAT count octets not sent");
+      else
+        cannot(rule_id::bdat_size_exact, l, cwin.line_at(at));
+      bdat_left = 0;
+      mode = cmode::commands;
+    }
     if (mode == cmode::bdat && !e.exact) {
       // A line-oriented log cannot count chunk octets (placeholders stand for them): the server's
       // reply ends the chunk.
@@ -586,6 +695,56 @@ struct linter::impl {
     const auto octs = swin.line_at(r.offset);
     const int code = r.code.value_or(0);
     const int cls = code / 100;
+    last_code = code;
+    last_reply_loc = l;
+    last_reply_octs = std::string(octs.substr(0, 120));
+    last_too_many = icontains(reply_text(r), "too many");
+
+    // After 221 to QUIT or after a 421 the server has closed: a further reply means it did not.
+    if (quit_221 && !quit_flagged) {
+      quit_flagged = true;
+      add(rule_id::quit_221_close, l, octs, "server replied again after its 221 to QUIT (it must close)");
+    }
+    if (got_421 && !flagged_421_server) {
+      flagged_421_server = true;
+      add(rule_id::code_421_close, l, octs, "server replied again after 421 (it must close the channel)");
+    }
+    if (code == 421) {
+      got_421 = true;
+      const auto text = reply_text(r);
+      if (icontains(text, "timeout") || icontains(text, "timed out")) timeout_421 = true;
+    }
+
+    // DATA-EOD-BARE-LF: the client is still inside the message (no CRLF.CRLF yet) but it sent a
+    // smuggled end of data, and the server answered: it ended the message there (RFC 5321 §4.1.1.4).
+    if (mode == cmode::data && smuggled) {
+      if (!eod_bare_flagged) {
+        eod_bare_flagged = true;
+        desync = true;
+        if (smuggled_exact && boundaries_known())
+          add(rule_id::data_eod_bare_lf, l, octs,
+              "server replied inside the message, after a \".\" line not framed by CRLF: it took that as "
+              "the end of data");
+        else
+          cannot(rule_id::data_eod_bare_lf, l, octs);
+      }
+      return;  // the server's view: the rest of the "content" were commands (RULES.md notes)
+    }
+
+    // PIPE-ORDER: a code only one command can get (354 DATA, 221 QUIT, 334 AUTH, 220 STARTTLS)
+    // answering an earlier command while that command waits later in the group (RFC 2920 §3.2).
+    if (pend.size() > 1) {
+      std::optional<verb> only;
+      if (code == 354) only = verb::data;
+      else if (code == 221) only = verb::quit;
+      else if (code == 334) only = verb::auth;
+      else if (code == 220) only = verb::starttls;
+      const auto is_only = [&](const pending& q) { return q.k == kind::command && q.v == only; };
+      if (only && !is_only(pend.front()) && std::any_of(pend.begin() + 1, pend.end(), is_only))
+        add(rule_id::pipe_order, l, octs,
+            "reply " + std::to_string(code) + " answers " + std::string(to_string(*only)) +
+                ", but an earlier command of the group is still unanswered");
+    }
 
     // ESC-KNOWN: any enhanced code not in the registry.
     if (r.enhanced && cls >= 2 && r.enhanced->cls == static_cast<unsigned>(cls) &&
@@ -617,6 +776,14 @@ struct linter::impl {
     }
     if (pend.empty()) {
       if (code == 421) return;  // a server may close with 421 at any time (§3.8)
+      if (injected_left > 0) {
+        // An extra reply after STARTTLS's 220: the server answered a command sent in plaintext
+        // before the handshake (RFC 3207 §4.2; CVE-2011-0411).
+        --injected_left;
+        if (boundaries_known()) add(rule_id::tls_injection_server, l, octs);
+        else cannot(rule_id::tls_injection_server, l, octs);
+        return;
+      }
       if (after_data_end) add(rule_id::reply_after_data_one, l, octs);
       else add(rule_id::reply_unsolicited, l, octs);
       return;
@@ -626,6 +793,86 @@ struct linter::impl {
     check_reply(p, r, l, octs, code, cls);
     if (--p.expected == 0 || code == 421) pend.pop_front();
     after_data_end = was_data_end;
+  }
+
+  // SIZE-EXCEEDED-552, SIZE-CLIENT-HONOURS' server half, ESC-SEMANTIC for size: the reply to the end of a
+  // message larger than the advertised fixed limit (RFC 1870 §4, §6).
+  void message_size_reply(const pending& p, const reply& r, const location& l, std::string_view octs,
+                          int code, int cls) {
+    if (size_limit == 0 || p.msg_size <= size_limit) return;
+    if (cls != 2 && !(cls == 5 && code != 552)) {
+      if (code == 552 && r.enhanced && !(r.enhanced->subject == 3 && r.enhanced->detail == 4))
+        add(rule_id::esc_semantic, l, octs,
+            "message over the size limit refused with " + r.enhanced->to_string() + " (RFC 3463: X.3.4)");
+      return;
+    }
+    if (!p.msg_size_exact && p.msg_size_min <= size_limit) {
+      cannot(rule_id::size_exceeded_552, l, octs);
+      return;
+    }
+    add(rule_id::size_exceeded_552, l, octs,
+        "message of " + std::to_string(p.msg_size) + " octets over the advertised SIZE " +
+            std::to_string(size_limit) + " answered " + std::to_string(code) + " (552 expected)");
+  }
+
+  // Rules on the reply to one command that do not change the conversation state.
+  void command_reply_rules(const pending& p, const reply& r, const location& l, std::string_view octs,
+                           int code, int cls) {
+    const verb v = *p.v;
+    if (v != verb::ehlo && v != verb::helo && v != verb::lhlo && v != verb::starttls) injected_left = 0;
+    const bool refusal = cls == 4 || cls == 5;
+    const auto esc_is = [&](unsigned subject, unsigned detail) {
+      return r.enhanced && r.enhanced->subject == subject && r.enhanced->detail == detail;
+    };
+    const bool esc_on = ehlo_known && adv.has(extension::enhancedstatuscodes);
+    // 503 (sequence), 500 (the whole line) and 530 (authentication first) refuse for another reason.
+    if (p.unknown_param && code != 555 && code != 455 && code != 421 && code != 530 && code != 503 &&
+        code != 500)
+      add(rule_id::param_unknown_555, l, octs,
+          "parameter no extension defines answered " + std::to_string(code) +
+              " (RFC 5321 §4.1.1.11: 555)");
+    if (p.source_route && cls == 5 &&
+        (code == 501 || code == 553 || esc_is(5, 2) || esc_is(5, 4) || esc_is(1, 3) || esc_is(1, 7)))
+      add(rule_id::syn_source_route, l, octs);
+    if (p.null_sender && cls == 5 && (code == 501 || code == 553 || (r.enhanced && r.enhanced->subject == 1)))
+      add(rule_id::null_sender, l, octs);
+    // RFC 6531 §3.5: MAIL gets 550, RCPT 553, with X.6.7 when enhanced codes are in use.
+    const int utf8_code = v == verb::mail ? 550 : 553;
+    if (p.utf8_addr && cls == 5 && code != 421 && (code != utf8_code || (r.enhanced && !esc_is(6, 7))))
+      add(rule_id::utf8_reject_code, l, octs,
+          "address that needs SMTPUTF8 refused with " + std::to_string(code) +
+              (r.enhanced ? " " + r.enhanced->to_string() : std::string()) + " (RFC 6531 §3.5: " +
+              std::to_string(utf8_code) + " 5.6.7)");
+    if (v == verb::quit && p.rset_plain && code != 221 && code != 421)
+      add(rule_id::quit_221_close, l, octs, "QUIT answered " + std::to_string(code) + " (221 required)");
+    if (v == verb::quit && code == 221) quit_221 = true;
+    if (v == verb::rcpt && (code == 452 || code == 552) && icontains(reply_text(r), "too many recipients") &&
+        r.enhanced && !esc_is(5, 3))
+      add(rule_id::esc_semantic, l, octs,
+          "too many recipients told with " + r.enhanced->to_string() + " (RFC 3463: X.5.3)");
+    // TLS-REQUIRED-530: a refusal because TLS is not active (the text asks for STARTTLS).
+    const bool hello = v == verb::ehlo || v == verb::helo || v == verb::lhlo;
+    if (refusal && !tls && !tls_done && v != verb::starttls && !hello && code != 421 &&
+        icontains(reply_text(r), "STARTTLS")) {
+      if (code != 530 && code != 538)
+        add(rule_id::tls_required_530, l, octs,
+            "refusal asking for STARTTLS answered " + std::to_string(code) + " (RFC 3207 §4: 530 5.7.0)");
+      else if (esc_on && r.enhanced && !esc_is(7, 0) && !esc_is(7, 11))
+        add(rule_id::tls_required_530, l, octs,
+            "refusal asking for STARTTLS with " + r.enhanced->to_string());
+    }
+    // AUTH-RESULT-CODES: RFC 4954 §6's pairs of basic and enhanced codes.
+    if (v == verb::auth && esc_on && r.enhanced && code != 334) {
+      struct pair_t { int code; unsigned s, d; };
+      static constexpr pair_t pairs[] = {{235, 7, 0}, {535, 7, 8}, {534, 7, 9}, {538, 7, 11}, {454, 7, 0},
+                                         {530, 7, 0}};
+      for (const auto& pr : pairs)
+        if (pr.code == code && !esc_is(pr.s, pr.d))
+          add(rule_id::auth_result_codes, l, octs,
+              "AUTH reply " + std::to_string(code) + " with " + r.enhanced->to_string() + " (RFC 4954 §6: " +
+                  std::to_string(code) + " " + std::to_string(code / 100) + "." + std::to_string(pr.s) + "." +
+                  std::to_string(pr.d) + ")");
+    }
   }
 
   void check_reply(const pending& p, const reply& r, const location& l, std::string_view octs, int code,
@@ -653,12 +900,22 @@ struct linter::impl {
         add(rule_id::esc_unadvertised, l, octs);
       }
     }
+    // After a smuggled end of data the server read commands the client sent as content: the rules that
+    // pair a reply with its command would judge replies against the wrong commands.
+    if (!desync && (p.k == kind::data_end || (p.k == kind::bdat && p.last)))
+      message_size_reply(p, r, l, octs, code, cls);
     if (p.k == kind::data_end) {
       mail_ok = false;
       rcpt_ok = 0;
       return;
     }
     if (p.k == kind::bdat) {
+      // RFC 3030 §2: every BDAT gets one reply; a chunk that is not the last is accepted with 250.
+      if (!desync && cls == 3)
+        add(rule_id::bdat_reply_each, l, octs, "intermediate reply " + std::to_string(code) + " to BDAT");
+      else if (!desync && cls == 2 && code != 250 && !p.last)
+        add(rule_id::bdat_reply_each, l, octs,
+            "reply " + std::to_string(code) + " to a BDAT chunk (250 expected)");
       if (p.last) {
         mail_ok = false;
         rcpt_ok = 0;
@@ -666,17 +923,24 @@ struct linter::impl {
       return;
     }
     if (!p.v) return;
+    if (!desync) command_reply_rules(p, r, l, octs, code, cls);
     switch (*p.v) {
       case verb::ehlo:
       case verb::lhlo:
         if (code == 250) {
+          if (mail_ok) ehlo_reset = true;  // a mid-session EHLO clears the transaction (§4.1.4)
           auto e = parse_ehlo_reply(r);
           if (e.ok()) {
             adv = e->extensions();
             mechanisms.clear();
             size_limit = 0;
             if (const auto* k = e->find("AUTH")) mechanisms = k->mechanisms;
-            if (const auto* k = e->find("SIZE")) size_limit = k->size.value_or(0);
+            if (const auto* k = e->find("SIZE")) {
+              size_limit = k->size.value_or(0);
+              if (size_limit == 0)
+                add(rule_id::size_advertised_value, l, octs,
+                    "SIZE advertised with no value or 0: no fixed message size limit (RFC 1870 §3)");
+            }
             if (tls && adv.has(extension::starttls)) add(rule_id::tls_no_readvertise, l, octs);
             for (const auto& d : e->diagnostics)
               if (d.id == reply_diagnostic_id::ehlo_keyword_syntax)
@@ -689,7 +953,12 @@ struct linter::impl {
         }
         break;
       case verb::helo:
+        if (code == 250 && r.line_count > 1) {
+          if (lines_kept()) add(rule_id::ehlo_helo_response, l, octs);
+          else cannot(rule_id::ehlo_helo_response, l, octs);
+        }
         if (code == 250) {
+          if (mail_ok) ehlo_reset = true;
           adv = extension_set::none();
           ehlo_known = true;
           helo_used = true;
@@ -705,8 +974,12 @@ struct linter::impl {
         // RFC 3207 §4.2: after the handshake the client must send EHLO again; a server accepting MAIL
         // before that kept the pre-TLS state.
         if (cls == 2 && tls_done && !hello_sent) add(rule_id::tls_reset_state, l, octs);
-        if (cls == 2) mail_ok = true;
-        else if (!mail_ok) mail_sent = false;
+        if (cls == 2) {
+          mail_ok = true;
+          ehlo_reset = false;
+        } else if (!mail_ok) {
+          mail_sent = false;
+        }
         break;
       case verb::rcpt:
         if (p.postmaster && cls == 5) add(rule_id::rcpt_postmaster, l, octs);
@@ -716,6 +989,9 @@ struct linter::impl {
           add(rule_id::rcpt_limit_100, l, octs,
               "recipient refused as too many after " + std::to_string(rcpt_ok) +
                   " accepted (fewer than 100)");
+        if (cls == 2 && !mail_ok && ehlo_reset)
+          add(rule_id::seq_ehlo_resets, l, octs,
+              "server accepted RCPT after an EHLO that reset the transaction");
         if (cls == 2) {
           if (!mail_ok && !p.client_fault && (greeting_seen || hello_sent))
             add(rule_id::seq_rcpt_before_mail, l, octs, "server accepted RCPT with no mail transaction open");
@@ -733,6 +1009,10 @@ struct linter::impl {
         } else if (mode == cmode::await_354) {
           mode = cmode::commands;
           end_tx_client();
+          if (cls == 4 || cls == 5) {
+            data_refused = true;
+            data_refused_grouped = p.grouped;
+          }
         } else if (mode == cmode::data) {
           // Content was sent before this refusal: the data reader keeps framing it (a server that
           // refused DATA reads it as commands; the early content is already SEQ-DATA-WITHOUT-354).
@@ -743,6 +1023,7 @@ struct linter::impl {
         if (code == 250) {
           mail_ok = false;
           rcpt_ok = 0;
+          ehlo_reset = false;
         }
         break;
       case verb::noop:
@@ -761,8 +1042,15 @@ struct linter::impl {
           mail_ok = false;
           rcpt_ok = 0;
           hello_sent = false;
+          // Commands still waiting were sent before the handshake: a correct server discards them
+          // (RFC 3207 §4.2), so they get no reply; a reply to one shows up as an extra reply.
+          if (pend.size() > 1) {
+            injected_left = pend.size() - 1;
+            pend.erase(pend.begin() + 1, pend.end());
+          }
         } else {
           starttls_sent = false;
+          if (code == 454) add(rule_id::tls_454, l, octs);
         }
         break;
       case verb::auth:
@@ -796,7 +1084,10 @@ struct linter::impl {
     }
     if (!any_server) greeted = true;  // the transcript starts after the greeting
     const bool write_start = e.before == transcript::boundary::write;
-    if (write_start) prev_in_write_valid = false;
+    if (write_start) {
+      prev_in_write_valid = false;
+      eod_write = false;
+    }
     cmap.add(e);
     cwin.add(e.octets);
     std::string_view s = e.octets;
@@ -824,6 +1115,8 @@ struct linter::impl {
           break;
         case cmode::bdat: {
           used = static_cast<std::size_t>(std::min<std::uint64_t>(bdat_left, s.size()));
+          // BDAT-NO-DOTSTUFF: chunks are sent as is; ".." or a "." line at a line start is stuffing.
+          scan_dots(s.substr(0, used), pos, bdat_dot, bdat_dot_flagged, rule_id::bdat_no_dotstuff, true);
           bdat_left -= used;
           cmap.drop_before(pos + used);
           if (bdat_left == 0) mode = cmode::commands;
@@ -838,6 +1131,18 @@ struct linter::impl {
       pos += used;
       first = false;
     }
+  }
+
+  // SIZE-CLIENT-HONOURS: the client sent more than the advertised fixed limit (RFC 1870 §4).
+  void size_client_check(const pending& p, const location& l) {
+    if (size_limit == 0 || p.msg_size <= size_limit) return;
+    if (!p.msg_size_exact && p.msg_size_min <= size_limit) {
+      cannot(rule_id::size_client_honours, l, {});
+      return;
+    }
+    add(rule_id::size_client_honours, l, {},
+        "message of " + std::to_string(p.msg_size) + " octets sent; the server advertised SIZE " +
+            std::to_string(size_limit));
   }
 
   std::size_t feed_line(std::string_view s, std::uint64_t pos, bool write_start) {
@@ -863,6 +1168,45 @@ struct linter::impl {
     dr.reset();
     data_diags_seen = 0;
     data_start_set = false;
+    dot_state = 1;
+    dot_flagged = smuggled = smuggled_exact = eod_bare_flagged = false;
+    data_octets = data_lfs = 0;
+    data_exact = true;
+  }
+
+  // DATA-DOT-STUFF: a content line starting with one "." that is not the end of data: a conforming
+  // client doubles it (RFC 5321 §4.5.2), so the wire never shows ".x". Line starts are found with
+  // find('\n'), so the scan costs little more than the data reader's.
+  void scan_dots(std::string_view body, std::uint64_t pos, int& state, bool& flagged, rule_id rule,
+                 bool stuffed_is_bad) {
+    std::size_t i = 0;
+    while (i < body.size() && !flagged) {
+      if (state == 1) {
+        state = body[i] == '.' ? 2 : 0;
+        ++i;
+        continue;
+      }
+      if (state == 2) {
+        const char c = body[i];
+        // DATA: ".." is stuffing, "." CR/LF the end of data (the data reader's business).
+        // BDAT (stuffed_is_bad): both show a client that dot-stuffed a chunk.
+        const bool line_end = c == '\r' || c == '\n';
+        const bool bad = stuffed_is_bad ? (c == '.' || line_end) : (c != '.' && !line_end);
+        if (bad) {
+          flagged = true;
+          const auto at = pos + i - 1;
+          const auto l = cmap.at(at);
+          exact_or_cannot(l.exact, rule, l, cwin.line_at(at));
+        }
+        state = c == '\n' ? 1 : 0;
+        ++i;
+        continue;
+      }
+      const auto lf = body.find('\n', i);
+      if (lf == std::string_view::npos) break;
+      state = 1;
+      i = lf + 1;
+    }
   }
   bool data_start_set = false;
 
@@ -873,6 +1217,15 @@ struct linter::impl {
       content_8bit_seen = false;
     }
     const auto step = dr.feed(s, sink);
+    {
+      const auto body = s.substr(0, step.consumed);
+      scan_dots(body, pos, dot_state, dot_flagged, rule_id::data_dot_stuff, false);
+      data_octets += body.size();
+      if (!cmap.at(pos).exact) {
+        data_exact = false;
+        data_lfs += static_cast<std::uint64_t>(std::count(body.begin(), body.end(), '\n'));
+      }
+    }
     if (!content_8bit_seen && !tx_8bit && !tx_utf8) {
       // RFC 5321 §2.4: 8-bit content needs BODY=8BITMIME (SMTPUTF8 implies it, RFC 6531 §3.1).
       const auto body = s.substr(0, step.consumed);
@@ -899,6 +1252,8 @@ struct linter::impl {
           exact_or_cannot(l.exact, rule_id::line_bare_cr, l, excerpt);
           break;
         case session_diagnostic_id::smuggled_end_of_data:
+          if (!smuggled) smuggled_exact = l.exact;
+          smuggled = true;
           exact_or_cannot(l.exact, rule_id::data_eod, l, excerpt,
                           "a line \".\" not framed by CRLF on both sides: an end of data other servers may "
                           "accept (SMTP smuggling)");
@@ -916,7 +1271,14 @@ struct linter::impl {
       p.k = kind::data_end;
       p.stream_off = end >= 3 ? end - 3 : end;
       p.expected = opts.lmtp ? std::max<std::size_t>(rcpt_ok, 1) : 1;
+      // RFC 1870 §5: the message's octets, CRLFs included, without the final ".CRLF". Where the
+      // format assumed CRLF, each line end may have been one octet shorter.
+      p.msg_size = data_octets >= 3 ? data_octets - 3 : 0;
+      p.msg_size_exact = data_exact;
+      p.msg_size_min = p.msg_size > data_lfs ? p.msg_size - data_lfs : 0;
+      size_client_check(p, cmap.at(p.stream_off));
       push_pending(p);
+      eod_write = true;
       mode = cmode::commands;
       end_tx_client();
       prev_in_write_valid = false;
@@ -1008,8 +1370,14 @@ struct linter::impl {
       return;
     }
     switch (*v) {
-      case verb::mail: add(rule_id::syn_mail_path, l, line); return;
-      case verb::rcpt: add(rule_id::syn_rcpt_path, l, line); return;
+      case verb::mail:
+        add(rule_id::syn_mail_path, l, line);
+        mailbox_check(line, path_role::reverse, l);
+        return;
+      case verb::rcpt:
+        add(rule_id::syn_rcpt_path, l, line);
+        mailbox_check(line, path_role::forward, l);
+        return;
       case verb::ehlo:
       case verb::helo:
       case verb::lhlo: add(rule_id::syn_ehlo_arg, l, line); return;
@@ -1020,6 +1388,84 @@ struct linter::impl {
       case verb::starttls: add(rule_id::syn_no_args, l, line); return;
       default: add(rule_id::syn_verb, l, line); return;
     }
+  }
+
+  // SYN-MAILBOX: the path is bracketed (so the framing is right) but what is inside is no Mailbox.
+  void mailbox_check(std::string_view line, path_role role, const location& l) {
+    const auto lt = line.find('<');
+    if (lt == std::string_view::npos) return;
+    const auto gt = line.find('>', lt);
+    if (gt == std::string_view::npos) return;
+    const auto pr = parse_path(line.substr(lt, gt - lt + 1), parse_options{}, role);
+    if (pr.ok()) return;
+    const auto c = pr.error().code;
+    if (c == error_code::bad_sender_syntax || c == error_code::bad_recipient_syntax ||
+        c == error_code::syntax_error)
+      add(rule_id::syn_mailbox, l, line);
+  }
+
+  // Client lines read against what the client was told before it sent them: the time order of both
+  // directions must be known (boundaries), as for SEQ-EARLY-TALKER.
+  bool time_order_known() const noexcept {
+    const auto* c = caps();
+    return c && c->boundaries != transcript::boundaries_kept::none;
+  }
+
+  void client_line_rules(const smtpspec::result<command>& r, std::optional<verb> v, const location& l,
+                         std::string_view line) {
+    // DATA-AFTER-EOD: more octets in the write that ended the message, without PIPELINING (RFC 2920 §3.1).
+    if (eod_write && !cline_write_start) {
+      eod_write = false;
+      if (!boundaries_known()) cannot(rule_id::data_after_eod, l, line);
+      else if (ehlo_known && !adv.has(extension::pipelining)) add(rule_id::data_after_eod, l, line);
+    }
+    eod_write = false;
+    // CODE-421-CLOSE (client half): commands after the server's 421 (QUIT is harmless).
+    if (got_421 && !flagged_421_client && v != verb::quit) {
+      flagged_421_client = true;
+      if (time_order_known())
+        add(rule_id::code_421_close, l, line, "client sent a command after the server's 421");
+      else cannot(rule_id::code_421_close, l, line);
+    }
+    // REPLY-CLASS-CONSISTENT / PIPE-CLIENT-CHECKS: message content (or its final ".") after DATA was refused.
+    if (data_refused) {
+      std::string_view t = line;
+      while (!t.empty() && (t.back() == '\n' || t.back() == '\r')) t.remove_suffix(1);
+      const bool content = t == "." || (!r.ok() && r.error().code == error_code::unrecognized_command);
+      if (content) {
+        data_refused = false;
+        if (!time_order_known()) {
+          cannot(rule_id::reply_class_consistent, l, line);
+        } else {
+          add(rule_id::reply_class_consistent, l, line, "message content sent after DATA was refused");
+          if (data_refused_grouped)
+            add(rule_id::pipe_client_checks, l, line,
+                "message content sent although the pipelined DATA failed");
+        }
+      } else if (r.ok()) {
+        data_refused = false;  // the client went on with commands
+      }
+    }
+  }
+
+  // Facts about the command just queued, for the rules on its reply.
+  void flag_pending(const smtpspec::result<command>& r, std::optional<verb> v, bool grouped) {
+    if (pend.empty()) return;
+    auto& p = pend.back();
+    p.grouped = grouped;
+    const bool envelope = v == verb::mail || v == verb::rcpt;
+    if (!r.ok()) {
+      const auto c = r.error().code;
+      // Keywords no extension defines (or the other command's): a server cannot implement them, so
+      // only 555 fits. An unadvertised extension's keyword may be implemented anyway: not decidable.
+      if (envelope && (c == error_code::unknown_parameter || c == error_code::parameter_not_allowed))
+        p.unknown_param = true;
+      if (envelope && c == error_code::non_ascii) p.utf8_addr = true;
+      return;
+    }
+    if (!envelope) return;
+    p.source_route = !r->path.source_route.empty();
+    p.null_sender = v == verb::mail && r->path.kind == path_kind::null;
   }
 
   void on_client_line() {
@@ -1042,17 +1488,21 @@ struct linter::impl {
     }
     auto r = parse_command(line, po);
     const auto v = command_verb(r);
+    const bool grouped = !cline_write_start && prev_in_write_valid;
+    client_line_rules(r, v, lx, line);
     // Pipelining: a command in the same write as the previous one.
-    if (!cline_write_start && prev_in_write_valid) pipelined(prev_in_write, lx, line);
+    if (grouped) pipelined(prev_in_write, lx, line);
     prev_in_write = v;
     prev_in_write_valid = true;
     if (!r.ok()) {
       command_error(r.error(), v, lx, line);
       if (v) track(*v, nullptr, lx, line);
       else push_pending({kind::command, std::nullopt, cline_start, 1});
+      flag_pending(r, v, grouped);
       return;
     }
     track(r->verb, &*r, lx, line);
+    flag_pending(r, v, grouped);
   }
 
   void pipelined(std::optional<verb> prev, const location& l, std::string_view line) {
@@ -1124,6 +1574,11 @@ struct linter::impl {
           p.k = kind::bdat;
           p.last = c->last;
           bdat_left = c->chunk_size;
+          tx_chunk_octets += c->chunk_size;
+          if (c->last) {
+            p.msg_size = tx_chunk_octets;  // counted by the client's own chunk sizes: exact
+            size_client_check(p, l);
+          }
           if (bdat_left > 0) mode = cmode::bdat;
         }
         break;
@@ -1145,9 +1600,23 @@ struct linter::impl {
         else if (ehlo_known && !adv.has(extension::auth)) add(rule_id::auth_unadvertised, l, line);
         if (mail_sent) add(rule_id::auth_in_transaction, l, line);
         p.authed_before = authed;
+        // TLS is up after a tls_start event, or after a 220 to STARTTLS (formats without TLS markers).
+        if (c && !tls && !tls_done && (iequal(c->mechanism, "PLAIN") || iequal(c->mechanism, "LOGIN"))) {
+          // RFC 4954 §4, §14: a plaintext mechanism outside TLS exposes the password.
+          const auto* cp = caps();
+          // Without the greeting the transcript starts mid-session: TLS may be up already.
+          if ((cp && cp->tls == transcript::tls_kept::unmarked) || !greeting_seen)
+            cannot(rule_id::auth_plaintext_no_tls, l, line);
+          else
+            add(rule_id::auth_plaintext_no_tls, l, line);
+        }
         if (c && ehlo_known && adv.has(extension::auth))
           p.unsupported_mech = std::none_of(mechanisms.begin(), mechanisms.end(),
                                             [&](const std::string& m) { return iequal(m, c->mechanism); });
+        break;
+      case verb::quit:
+        quit_sent = true;
+        p.rset_plain = c != nullptr;  // "QUIT" without argument (else 501 is right)
         break;
       default:
         break;

@@ -87,7 +87,10 @@ std::string to_text(const report& r, std::string_view file) {
   for (const auto& f : r.findings) {
     const auto& ri = info(f.rule);
     out += file;
-    out += ":" + std::to_string(f.line) + ": ";
+    // Appended piecewise: GCC 12's -Wrestrict misfires on `":" + std::to_string(…) + ": "` at -O3.
+    out += ':';
+    out += std::to_string(f.line);
+    out += ": ";
     out += f.kind == finding_kind::undecidable ? std::string("note") : std::string(level_name(ri.level));
     out += ": ";
     out += ri.name;

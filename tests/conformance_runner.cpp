@@ -15,6 +15,7 @@
 #include "reply/vector_kinds.hpp"
 #include "milter/vector_kinds.hpp"
 #include "transcript/vector_kinds.hpp"
+#include "lint/vector_kinds.hpp"
 #include "session/data_proxy_vectors.hpp"
 #include "session/session_vectors.hpp"
 #include <optional>
@@ -112,6 +113,11 @@ std::optional<outcome> run_vector(const json& v, std::string& err) {
   }
   if (smtpspec_transcript_vectors::is_transcript_kind(v.value("kind", ""))) {  // issue 7: transcripts
     auto t = smtpspec_transcript_vectors::run(v, err);
+    if (!t) return std::nullopt;
+    return outcome{std::move(t->json_text), std::move(t->invariant)};
+  }
+  if (smtpspec_lint_vectors::is_lint_kind(v.value("kind", ""))) {  // issue 7: smtpspec lint
+    auto t = smtpspec_lint_vectors::run(v, err);
     if (!t) return std::nullopt;
     return outcome{std::move(t->json_text), std::move(t->invariant)};
   }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job: parse the bundled samples in conformance/samples/ with the CLI and print one
-# canonical JSON object per input, under a header per file. Some samples are invalid on purpose
+# canonical JSON object per input, under a header per file; then lint the transcript corpus and check
+# the findings equal the expected ones. Some samples are invalid on purpose
 # (they show the errors), so a rejected input is not a failure of this job; a CLI that cannot run
 # or prints the wrong number of lines is.
 #   bash tools/main-job.sh [path-to-smtpspec-binary]   (default: build/dev/tools/smtpspec)
@@ -51,3 +52,13 @@ echo "-- $n_replies replies, $clean without diagnostics"
 echo
 
 echo "main-job: parsed $total samples, $valid valid, $((total - valid)) rejected; $n_replies replies"
+echo
+
+# Lint: every transcript of the bundled corpus (conformance/transcripts/: RFC examples and real
+# Postfix/aiosmtpd captures) through `smtpspec lint`; the findings must equal the reviewed
+# <file>.findings.json (conformance/transcripts/REVIEW.md says what they are and whether they are right).
+echo "== conformance/transcripts/ (smtpspec lint) =="
+python3 "$root/tools/update_lint_corpus.py" --check --cli "$cli" || {
+  echo "main-job: lint findings differ from the expected ones (above)" >&2
+  exit 1
+}

@@ -19,6 +19,8 @@ debs=(
   # OpenSSL for `smtpspec serve`; aiosmtpd as a benchmark peer (bench/serve).
   postfix swaks libnet-ssleay-perl opendkim opendkim-tools miltertest python3-milter libmilter-dev
   libasio-dev libssl-dev openssl python3-aiosmtpd
+  # The browser playground's end-to-end test (wasm/test/playground.test.mjs), driven by playwright-core.
+  chromium
 )
 
 missing=()
@@ -34,8 +36,15 @@ if ((${#missing[@]})); then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# JS dev tools for the npm package's tests, pinned by wasm/npm/package-lock.json.
-if [ -f "$here/wasm/npm/package-lock.json" ] && [ ! -d "$here/wasm/npm/node_modules" ]; then
+# JS dev tools for the npm package's tests, pinned by wasm/npm/package-lock.json; again when a dev
+# dependency was added since the last install.
+npm_missing() {
+  (cd "$here/wasm/npm" && node -e '
+    const fs = require("fs");
+    const dev = Object.keys(require("./package.json").devDependencies ?? {});
+    process.exit(dev.every((d) => fs.existsSync(`node_modules/${d}/package.json`)) ? 1 : 0);')
+}
+if [ -f "$here/wasm/npm/package-lock.json" ] && npm_missing; then
   (cd "$here/wasm/npm" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 echo "setup: ok" >&2

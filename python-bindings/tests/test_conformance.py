@@ -29,6 +29,8 @@ KINDS.add("milter_decode")  # conformance/README.md, "Milter"
 KINDS.add("ehlo")  # issue 3: an EHLO reply's keywords against the IANA registry
 KINDS.add("transcript")  # issue 7: conformance/README.md, "Transcripts"
 TRANSCRIPT_OPTIONS = {"max_line", "max_messages"}
+KINDS.add("lint")  # issue 7: conformance/README.md, "Lint"
+LINT_OPTIONS = {"select", "ignore", "transcript_format", "lmtp", "show_undecidable"}
 KINDS |= SESSION_KINDS  # issue 6: session, data_reader, proxy (session_vectors.py)
 
 
@@ -50,6 +52,19 @@ def load_vectors():
         assert isinstance(entries, list), f"{rel}: a vector file is a JSON array"
         cases += [(f"{rel}:{v['id']}", v) for v in entries if not isinstance(v, str)]
     return cases
+
+
+class LintResult:
+    """A lint vector's answer: the C++ canonical JSON text itself (smtpspec.lint_json)."""
+
+    def __init__(self, text):
+        self._json = text
+
+    def to_json(self):
+        return self._json
+
+    def to_dict(self):
+        return json.loads(self._json)
 
 
 class Replies(list):
@@ -82,6 +97,8 @@ def run(vector):
         data = bytes.fromhex(vector["input_hex"])
     else:
         data = vector["input"]
+    if kind == "lint":
+        return LintResult(smtpspec.lint_json(data, **_options(vector.get("options", {}), LINT_OPTIONS, "lint")))
     if kind == "transcript":
         options = _options(vector.get("options", {}), TRANSCRIPT_OPTIONS, "transcript")
         return smtpspec.read_transcript(data, vector.get("format"), **options)
@@ -226,6 +243,10 @@ def test_vector(vector):
         got = result.to_dict()
         assert [result.format, result.events, result.notes, result.errors, result.ok] == [
             got["format"], got["events"], got["notes"], got["errors"], not got["errors"]]
+    elif vector["kind"] == "lint":
+        # smtpspec.lint() (format json) is the same report as a dict.
+        data = bytes.fromhex(vector["input_hex"]) if "input_hex" in vector else vector["input"]
+        assert smtpspec.lint(data, **vector.get("options", {})) == result.to_dict()
     elif vector["kind"] in SESSION_KINDS:
         session_checks(vector, result)
     else:

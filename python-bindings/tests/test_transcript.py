@@ -33,6 +33,9 @@ def test_rfc_style():
 def test_bytes_and_str_are_the_same_input():
     text = "=== Trying 1.2.3.4:25...\n<-  220 caf\u00e9\n"
     assert smtpspec.read_transcript(text).to_json() == smtpspec.read_transcript(text.encode()).to_json()
+    # any buffer: bytearray and memoryview are the same octets
+    assert smtpspec.read_transcript(bytearray(text.encode())).to_json() == smtpspec.read_transcript(text).to_json()
+    assert smtpspec.read_transcript(memoryview(text.encode())).to_json() == smtpspec.read_transcript(text).to_json()
 
 
 def test_octets_that_are_not_utf8_come_with_hex():

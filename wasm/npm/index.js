@@ -428,3 +428,5 @@ require('./reply.js').install(wasm, module.exports);
 
 // ---- Issue 7 (transcript readers): transcript.js installs its functions here ----
 require('./transcript.js').install(module.exports);
+// ---- Issue 7 (smtpspec lint): lint.js installs its functions here ----
+require('./lint.js').install(module.exports);

@@ -13,4 +13,6 @@ export const {
 export const { extensionCatalogue } = smtpspec;
 // Issue 7: transcript readers.
 export const { readTranscript, detectTranscriptFormat, transcriptFormats, transcriptMessages } = smtpspec;
+// Issue 7: smtpspec lint.
+export const { lint, lintRules } = smtpspec;
 export default smtpspec;

@@ -272,7 +272,7 @@ test('ESM import and CommonJS require give the same module', async () => {
   assert.deepEqual(Object.keys(smtpspec).sort(),
     ['ReplyParser', 'catalogue', 'detectTranscriptFormat', 'domainToAscii', 'domainToUnicode', 'dsnCatalogue',
       'enhancedStatusCatalogue', 'explainDsn', 'extensionCatalogue',
-      'formatEhloReply', 'formatReply',
+      'formatEhloReply', 'formatReply', 'lint', 'lintRules',
       'parseCommand', 'parseDomain', 'parseEhloReply', 'parseEnhancedStatus', 'parseEsmtpParams', 'parseMailbox',
       'parsePath', 'parseReplies', 'readTranscript',
       'replyCatalogue', 'transcriptFormats', 'transcriptMessages', 'version']);

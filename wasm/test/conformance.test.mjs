@@ -15,6 +15,7 @@ import { canonical, parsers, repo, smtpspec, subsetMismatch } from './helpers.mj
 import { checkReplyVector, replyKinds, replyVectorJson } from './reply-vectors.mjs';
 import { checkMilterVector, milterKinds, milterVectorJson } from './milter-vectors.mjs';
 import { checkTranscriptVector, transcriptKinds, transcriptVectorJson } from './transcript-vectors.mjs';
+import { checkLintVector, lintKinds, lintVectorJson } from './lint-vectors.mjs';
 import { checkSessionVector, sessionKinds, sessionVectorJson } from './session-vectors.mjs';
 
 const conformance = process.env.SMTPSPEC_CONFORMANCE_DIR || join(repo, 'conformance');
@@ -133,6 +134,14 @@ if (!existsSync(manifestPath)) {
           cases.push({ name, v, result, transcriptJson });
           return;
         }
+        if (lintKinds.has(v.kind)) {  // issue 7 (lint-vectors.mjs): the C++ JSON text itself
+          if (v.expect === null || typeof v.expect !== 'object') throw new Error('vector without "expect"');
+          const lintJson = lintVectorJson(v);
+          result = JSON.parse(lintJson);
+          lines.push(`${name}\t${lintJson}\n`);
+          cases.push({ name, v, result, lintJson });
+          return;
+        }
         if (milterKinds.has(v.kind)) {  // issue 5 (milter-vectors.mjs): the C++ JSON text itself
           if (v.expect === null || typeof v.expect !== 'object') throw new Error('vector without "expect"');
           const milterJson = milterVectorJson(v);
@@ -167,7 +176,7 @@ if (!existsSync(manifestPath)) {
     writeFileSync(out, lines.join(''));
   }
 
-  for (const { name, v, fn, result, fast, error, replyJson, milterJson, transcriptJson, sessionJson } of cases) {
+  for (const { name, v, fn, result, fast, error, replyJson, milterJson, transcriptJson, sessionJson, lintJson } of cases) {
     test(name, () => {
       if (error) throw error;
       if (sessionJson !== undefined) {  // issue 6 (session-vectors.mjs)
@@ -180,6 +189,12 @@ if (!existsSync(manifestPath)) {
         const m = subsetMismatch(v.expect, result);
         assert.equal(m, null, `${name}: ${m}\n  input: ${JSON.stringify(v.input ?? v.input_hex)}`);
         checkTranscriptVector(v, result);
+        return;
+      }
+      if (lintJson !== undefined) {  // issue 7 (lint-vectors.mjs)
+        const m = subsetMismatch(v.expect, result);
+        assert.equal(m, null, `${name}: ${m}\n  input: ${JSON.stringify(v.input ?? v.input_hex)}`);
+        checkLintVector(v, result);
         return;
       }
       if (milterJson !== undefined) {  // issue 5 (milter-vectors.mjs)

@@ -34,7 +34,7 @@ test('npm pack, install into an empty directory, require, import and type-check'
   const listing = JSON.parse(npm(['pack', packageDir, '--pack-destination', packs, '--json'], work));
   const files = listing[0].files.map((f) => f.path).sort();
   assert.deepEqual(files, ['LICENSE', 'README.md', 'dsn.d.mts', 'dsn.d.ts', 'dsn.js', 'dsn.mjs', 'index.d.mts', 'index.d.ts',
-    'index.js', 'index.mjs', 'milter.d.mts', 'milter.d.ts', 'milter.js', 'milter.mjs', 'package.json', 'reply.js',
+    'index.js', 'index.mjs', 'lint.js', 'milter.d.mts', 'milter.d.ts', 'milter.js', 'milter.mjs', 'package.json', 'reply.js',
     'server.d.mts', 'server.d.ts', 'server.js', 'server.mjs', 'smtpspec_wasm.js', 'transcript.js']);
   const tarball = join(packs, readdirSync(packs).find((f) => f.endsWith('.tgz')));
 
@@ -79,11 +79,11 @@ test('npm pack, install into an empty directory, require, import and type-check'
 
   // The types as a TypeScript user resolves them through the "exports" map, CJS and ESM.
   assert.ok(existsSync(tsc), `${tsc} is missing: run tools/setup.sh (npm ci in wasm/npm)`);
-  for (const f of ['check.cts', 'check.mts', 'reply.cts', 'reply.mts', 'milter.cts', 'milter.mts', 'server.cts', 'server.mts']) copyFileSync(join(repo, 'wasm/test/types', f), join(app, f));
+  for (const f of ['check.cts', 'check.mts', 'reply.cts', 'reply.mts', 'milter.cts', 'milter.mts', 'server.cts', 'server.mts', 'lint.cts', 'lint.mts']) copyFileSync(join(repo, 'wasm/test/types', f), join(app, f));
   writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({
     compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true,
       noEmit: true, types: [], noUnusedLocals: true },
-    files: ['check.cts', 'check.mts', 'reply.cts', 'reply.mts', 'milter.cts', 'milter.mts', 'server.cts', 'server.mts'],
+    files: ['check.cts', 'check.mts', 'reply.cts', 'reply.mts', 'milter.cts', 'milter.mts', 'server.cts', 'server.mts', 'lint.cts', 'lint.mts'],
   }));
   run(process.execPath, [tsc, '-p', join(app, 'tsconfig.json')], { cwd: app });
 });

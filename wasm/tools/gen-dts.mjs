@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { replyDeclarations } from './gen-dts-reply.mjs';
 import { transcriptDeclarations } from './gen-dts-transcript.mjs';
+import { lintDeclarations } from './gen-dts-lint.mjs';
 
 const dir = resolve(process.argv[2] ?? '.');
 const smtpspec = createRequire(join(dir, 'index.js'))('./index.js');
@@ -223,6 +224,10 @@ const reply = replyDeclarations(smtpspec);
 const transcript = transcriptDeclarations(smtpspec);
 reply.decl += transcript.decl;
 reply.names.push(...transcript.names);
+// Issue 7: smtpspec lint (lint.js), declared by gen-dts-lint.mjs.
+const lintDecl = lintDeclarations(smtpspec);
+reply.decl += lintDecl.decl;
+reply.names.push(...lintDecl.names);
 
 const esm = text.replace(/^export const version: string;$/m, (m) => `${m}
 

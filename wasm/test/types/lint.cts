@@ -1,0 +1,15 @@
+// Type-checked (never run) by pack.test.mjs against the installed package: smtpspec lint from CommonJS.
+import smtpspec = require('smtpspec');
+
+const report: smtpspec.LintReport = smtpspec.lint('S: 220 mx\r\n', { select: ['ESC-*'], showUndecidable: true });
+const errors: number = report.counts.error;
+for (const f of report.findings) {
+  const rule: smtpspec.LintRuleId = f.rule;
+  const severity: smtpspec.LintSeverity = f.severity;
+  const where: [number, number, string] = [f.line, f.offset, f.octets];
+  void [rule, severity, where];
+}
+const sarif: string = smtpspec.lint(new Uint8Array([0x53]), { format: 'sarif', file: 'x.txt' });
+const rules: readonly smtpspec.LintRule[] = smtpspec.lintRules();
+const implemented: boolean = rules[0].implemented;
+void [errors, sarif, implemented];
