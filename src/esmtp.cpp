@@ -208,6 +208,11 @@ bool type_value(esmtp_param& p, const param_info& row, const parse_options& o, s
         err = make_error(error_code::extension_not_enabled, st.off(v.data()));
         return false;
       }
+      if (p.body != body_type::binary_mime && !o.extensions.has(row.extension)) {
+        // Only BINARYMIME offered: 7BIT/8BITMIME are 8BITMIME's, refused at the keyword as before.
+        err = make_error(error_code::extension_not_enabled, st.off(p.keyword.data()));
+        return false;
+      }
       return true;
     case param_kind::ret:
       if (!value_matches<g3461::ret_value>(v, row, st, err)) return false;
@@ -494,7 +499,11 @@ bool type_params(std::vector<esmtp_param>& params, verb v, const parse_options& 
     }
     const param_info& row = info(p.kind);
     if (row.command != cmd) return err = make_error(error_code::parameter_not_allowed, at), false;
-    if (!o.extensions.has(row.extension)) return err = make_error(error_code::extension_not_enabled, at), false;
+    // BODY belongs to 8BITMIME and, with the value BINARYMIME, to BINARYMIME (RFC 3030 §3); the value
+    // is matched to its extension in type_value.
+    const bool body_binary = p.kind == param_kind::body && o.extensions.has(extension::binarymime);
+    if (!o.extensions.has(row.extension) && !body_binary)
+      return err = make_error(error_code::extension_not_enabled, at), false;
     const std::uint32_t bit = std::uint32_t{1} << static_cast<unsigned>(p.kind);
     if ((seen & bit) != 0) {
       if (strict) return err = make_error(error_code::duplicate_parameter, at), false;

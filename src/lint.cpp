@@ -375,6 +375,7 @@ struct linter::impl {
   std::uint64_t cline_start = 0;
   bool cline_write_start = false;   // the line starts a write
   std::optional<verb> prev_in_write;  // the previous command of the current write
+  bool prev_auth_one_round = false;   // it was AUTH exempt from PIPE-EXT-LAST (RFC 4954 §4)
   bool prev_in_write_valid = false;
   data_reader dr{data_reader_options{newline_policy::accept, newline_policy::accept, 1000}};
   std::uint64_t data_start = 0;
@@ -1000,8 +1001,8 @@ struct linter::impl {
         break;
       case verb::data:
         if (code == 354) {
-          if (rcpt_ok == 0 && rcpt_sent > 0)
-            add(rule_id::seq_data_no_rcpt, l, octs, "server answered 354 to DATA with no recipient accepted");
+          // No server half of SEQ-DATA-NO-RCPT: RFC 5321 §3.3 says the server "MAY" answer 503/554
+          // there, and RFC 2920 §3.1 (4) / §4 example 4 show 354 then 554 after the data as conformant.
           if (mode == cmode::await_354) {
             mode = cmode::data;
             start_data();
@@ -1356,6 +1357,8 @@ struct linter::impl {
       case error_code::notify_never_with_others: add(rule_id::dsn_notify_never, l, line); return;
       case error_code::size_out_of_range: add(rule_id::size_syntax, l, line); return;
       case error_code::chunk_size_overflow: add(rule_id::bdat_size_syntax, l, line); return;
+      // A known mechanism followed by a non-base64 initial response: the verb is fine.
+      case error_code::invalid_initial_response: add(rule_id::auth_base64, l, line); return;
       case error_code::invalid_parameter:
       case error_code::invalid_parameter_value:
       case error_code::parameter_value_required:
@@ -1448,6 +1451,16 @@ struct linter::impl {
     }
   }
 
+  // The line's first word is the keyword of an extension in the server's EHLO reply (or of a
+  // registered one when the EHLO reply is not in the transcript).
+  bool advertised_verb(std::string_view line) const {
+    std::size_t n = 0;
+    while (n < line.size() && std::isalpha(static_cast<unsigned char>(line[n]))) ++n;
+    if (n == 0 || (n < line.size() && line[n] != ' ' && line[n] != '\r' && line[n] != '\n')) return false;
+    const auto e = find_extension(line.substr(0, n));
+    return e && (!ehlo_known || adv.has(*e));  // no EHLO reply seen (an excerpt): it may be offered
+  }
+
   // Facts about the command just queued, for the rules on its reply.
   void flag_pending(const smtpspec::result<command>& r, std::optional<verb> v, bool grouped) {
     if (pend.empty()) return;
@@ -1494,6 +1507,19 @@ struct linter::impl {
     if (grouped) pipelined(prev_in_write, lx, line);
     prev_in_write = v;
     prev_in_write_valid = true;
+    // RFC 4954 §4: AUTH "MUST be the last command in a pipelined group" except "when the AUTH
+    // command contains an initial response for a SASL mechanism that allows the client to send data
+    // first, the SASL mechanism is known to complete in one round-trip" -- PLAIN and EXTERNAL.
+    prev_auth_one_round = r.ok() && r->verb == verb::auth && r->has_initial_response &&
+                          (iequal(r->mechanism, "PLAIN") || iequal(r->mechanism, "EXTERNAL"));
+    if (!r.ok() && !v && r.error().code == error_code::unrecognized_command && advertised_verb(line)) {
+      // A verb of a registered extension the server advertised (BURL, RFC 4468; ETRN, …) that the
+      // command parser does not model: not judged. It may end the transaction (BURL … LAST), so
+      // the client's transaction state is no longer known; forget it rather than guess.
+      end_tx_client();
+      push_pending({kind::command, std::nullopt, cline_start, 1});
+      return;
+    }
     if (!r.ok()) {
       command_error(r.error(), v, lx, line);
       if (v) track(*v, nullptr, lx, line);
@@ -1524,7 +1550,9 @@ struct linter::impl {
       case verb::starttls:
         add(rule_id::tls_injection_client, l, line);
         break;
-      case verb::auth: add(rule_id::pipe_ext_last, l, line); break;
+      case verb::auth:
+        if (!prev_auth_one_round) add(rule_id::pipe_ext_last, l, line);
+        break;
       default: break;
     }
   }

@@ -727,6 +727,15 @@ struct reader::impl {
     }
     swaks_close_hex();
     if (const swaks_prefix* p = swaks_line(s)) {
+      // "<**"/"<~*" mark what swaks did not expect (formats/README.md: swaks' expectation, not RFC):
+      // usually a server reply with an unexpected code, but swaks also prints its own
+      // "Timeout (N secs) waiting for server response" there -- no octet of the server's.
+      if (s.substr(0, 3) == "<**" || s.substr(0, 3) == "<~*") {
+        if (starts(s.substr(4), "Timeout (") && s.find("waiting for server response") != std::string_view::npos) {
+          skip(message_id::tool_message, line, offset, s);
+          return;
+        }
+      }
       if (p->tls) tls_start(line, offset);
       std::string_view text = s.substr(4);
       std::string octets(text);

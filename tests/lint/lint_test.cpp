@@ -286,6 +286,51 @@ TEST(LintEngine, RuleEdgesThatAreNotFindings) {
   EXPECT_EQ(count(r, l::rule_id::bdat_size_exact), 0u) << l::to_text(r, "x");
 }
 
+// Issue 7: a known mechanism with a non-base64 initial response is AUTH-BASE64, not SYN-VERB; an
+// unknown verb still is SYN-VERB.
+TEST(LintEngine, AuthInitialResponseNotBase64IsAuthBase64) {
+  const auto r = lint_text("S: 220 mx\nC: EHLO c\nS: 250-mx\nS: 250 AUTH PLAIN\n"
+                           "C: AUTH PLAIN ****not-base64****\nS: 501 5.5.2 bad\nC: QUIT\nS: 221 bye\n");
+  EXPECT_EQ(hits(r, l::rule_id::auth_base64), 1u) << l::to_text(r, "auth");
+  EXPECT_EQ(hits(r, l::rule_id::syn_verb), 0u) << l::to_text(r, "auth");
+  const auto u = lint_text("S: 220 mx\nC: EHLO c\nS: 250 mx\nC: FROB x\nS: 500 no\nC: QUIT\nS: 221 bye\n");
+  EXPECT_EQ(hits(u, l::rule_id::syn_verb), 1u) << l::to_text(u, "verb");
+}
+
+// Issue 7: RFC 2920 §4 example 4 -- 354 after every RCPT was refused, 554 after the data -- is the
+// server's right (RFC 5321 §3.3 "MAY"); the client's DATA with no RCPT at all is still flagged.
+TEST(LintEngine, DataAcceptedWithNoRecipientIsNotTheServers) {
+  const auto r = lint_text("S: 220 mx\nC: EHLO c\nS: 250 mx\nC: MAIL FROM:<a@c.example>\nS: 250 ok\n"
+                           "C: RCPT TO:<b@c.example>\nS: 550 no\nC: DATA\nS: 354 go\nC: .\nS: 554 none\n"
+                           "C: QUIT\nS: 221 bye\n");
+  EXPECT_EQ(hits(r, l::rule_id::seq_data_no_rcpt), 0u) << l::to_text(r, "ex4");
+  const auto c = lint_text("S: 220 mx\nC: EHLO c\nS: 250 mx\nC: MAIL FROM:<a@c.example>\nS: 250 ok\n"
+                           "C: DATA\nS: 503 no\nC: QUIT\nS: 221 bye\n");
+  EXPECT_EQ(hits(c, l::rule_id::seq_data_no_rcpt), 1u) << l::to_text(c, "client");
+}
+
+// Issue 7: BODY=BINARYMIME is BINARYMIME's parameter (RFC 3030 §3), advertised without 8BITMIME in
+// RFC 3030 §4.2; BODY=8BITMIME there is still unadvertised.
+TEST(LintEngine, BodyBinarymimeNeedsOnlyBinarymime) {
+  const std::string ehlo = "S: 220 mx\nC: EHLO c\nS: 250-mx\nS: 250-BINARYMIME\nS: 250 CHUNKING\n";
+  const auto r = lint_text(ehlo + "C: MAIL FROM:<a@c.example> BODY=BINARYMIME\nS: 250 ok\n");
+  EXPECT_EQ(hits(r, l::rule_id::param_unadvertised), 0u) << l::to_text(r, "binarymime");
+  const auto e = lint_text(ehlo + "C: MAIL FROM:<a@c.example> BODY=8BITMIME\nS: 250 ok\n");
+  EXPECT_EQ(hits(e, l::rule_id::param_unadvertised), 1u) << l::to_text(e, "8bitmime");
+}
+
+// Issue 7: BURL (RFC 4468 §3.4), advertised, is not judged: no SYN-VERB, and a second MAIL after a
+// failed BURL … LAST is not nested. Unadvertised, or an unregistered word, it is still SYN-VERB.
+TEST(LintEngine, AdvertisedExtensionVerbIsNotJudged) {
+  const std::string tx = "C: MAIL FROM:<a@c.example>\nS: 250 ok\nC: RCPT TO:<b@c.example>\nS: 250 ok\n"
+                         "C: BURL imap://x.example/y LAST\nS: 554 failed\nC: MAIL FROM:<a@c.example>\nS: 250 ok\n";
+  const auto r = lint_text("S: 220 mx\nC: EHLO c\nS: 250-mx\nS: 250 BURL imap\n" + tx);
+  EXPECT_EQ(hits(r, l::rule_id::syn_verb), 0u) << l::to_text(r, "burl");
+  EXPECT_EQ(hits(r, l::rule_id::seq_mail_nested), 0u) << l::to_text(r, "burl");
+  const auto u = lint_text("S: 220 mx\nC: EHLO c\nS: 250 mx\n" + tx);
+  EXPECT_EQ(hits(u, l::rule_id::syn_verb), 1u) << l::to_text(u, "unadvertised");
+}
+
 TEST(LintBadInput, NeverCrashes) {
   std::string junk;
   for (int k = 0; k < 5000; ++k) junk.push_back(static_cast<char>((k * 7919) & 0xff));

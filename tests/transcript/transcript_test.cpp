@@ -245,6 +245,19 @@ TEST(TranscriptSwaks, PrefixesIncludingUnexpected) {
   EXPECT_TRUE(bad_auth);
 }
 
+// Issue 7: swaks prints its own timeout under "<**"; that is a note, not server octets, while an
+// unexpected server reply under "<**" stays a server event.
+TEST(TranscriptSwaks, OwnTimeoutIsNotAReply) {
+  const auto tr = t::read("=== Trying 127.0.0.1:25...\n<-  220 mx ESMTP\n -> AUTH LOGIN\n"
+                          "<** 535 5.7.8 no\n -> QUIT\n<** Timeout (20 secs) waiting for server response\n");
+  ASSERT_EQ(tr.fmt, format::swaks);
+  ASSERT_EQ(tr.events.size(), 4u);
+  EXPECT_EQ(tr.events[2].octets, "535 5.7.8 no\r\n");
+  EXPECT_EQ(tr.events[2].dir, direction::server);
+  EXPECT_EQ(tr.events.back().octets, "QUIT\r\n");
+  EXPECT_TRUE(has_note(tr, message_id::tool_message));
+}
+
 TEST(TranscriptSwaks, ShowRawTextTakesTheHexDump) {
   const auto tr = t::read(sample("swaks-real-show-raw-text-excerpt.txt"));
   ASSERT_EQ(tr.fmt, format::swaks);
