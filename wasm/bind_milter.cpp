@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "handles.hpp"
 #include "smtpspec/milter.hpp"
 
 namespace {
@@ -143,19 +144,7 @@ std::string catalogue_json() { return mi::catalogue_json(); }
 
 // ---- handles ----------------------------------------------------------------------------------------
 
-template <class T>
-struct table {
-  std::unordered_map<int, std::unique_ptr<T>> items;
-  int next = 1;
-  int add(std::unique_ptr<T> t) {
-    items.emplace(next, std::move(t));
-    return next++;
-  }
-  T* get(int id) {
-    auto it = items.find(id);
-    return it == items.end() ? nullptr : it->second.get();
-  }
-};
+using smtpspec_wasm::table;  // wasm/handles.hpp
 table<mi::decoder>& decoders() { static table<mi::decoder> t; return t; }
 table<mi::filter_session>& filters() { static table<mi::filter_session> t; return t; }
 table<mi::mta_session>& mtas() { static table<mi::mta_session> t; return t; }

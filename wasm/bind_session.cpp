@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "handles.hpp"
 #include "../src/session_fields.hpp"
 #include "smtpspec/session.hpp"
 
@@ -30,19 +31,7 @@ val bytes_out(const std::string& s) {
 std::string octets(const val& v) { return v.isUndefined() || v.isNull() ? std::string() : v.as<std::string>(); }
 bool has(const val& o, const char* k) { return !o[k].isUndefined() && !o[k].isNull(); }
 
-template <class T>
-struct table {
-  std::unordered_map<int, std::unique_ptr<T>> items;
-  int next = 1;
-  int add(std::unique_ptr<T> t) {
-    items.emplace(next, std::move(t));
-    return next++;
-  }
-  T* get(int id) {
-    auto it = items.find(id);
-    return it == items.end() ? nullptr : it->second.get();
-  }
-};
+using smtpspec_wasm::table;  // wasm/handles.hpp
 table<server_session>& sessions() { static table<server_session> t; return t; }
 table<smtpspec::data_reader>& readers() { static table<smtpspec::data_reader> t; return t; }
 
