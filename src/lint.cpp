@@ -14,6 +14,7 @@
 #include "smtpspec/enhanced_status.hpp"
 #include "smtpspec/reply.hpp"
 #include "smtpspec/session.hpp"
+#include "lint_model.hpp"
 
 namespace smtpspec::lint {
 
@@ -64,7 +65,7 @@ constexpr rule_id implemented_rules[] = {
     rule_id::seq_ehlo_resets, rule_id::quit_221_close, rule_id::quit_client_close, rule_id::quit_server_close,
     rule_id::code_421_close, rule_id::pipe_order, rule_id::null_sender, rule_id::size_client_honours,
     rule_id::esc_semantic, rule_id::lim_errors_421, rule_id::reply_class_consistent,
-    rule_id::pipe_client_checks, rule_id::seq_timeouts,
+    rule_id::pipe_client_checks, rule_id::seq_timeouts, rule_id::response_text_only_code,
 };
 
 constexpr std::array<bool, rule_count> implemented_table = [] {
@@ -281,12 +282,10 @@ struct pending {
   std::optional<verb> v;
   std::uint64_t stream_off = 0;  // client stream offset of the command
   std::size_t expected = 1;      // replies (LMTP: one per accepted RCPT after the data)
-  bool rset_plain = false;       // RSET / NOOP without argument (for SEQ-RSET-250)
   bool last = false;             // BDAT LAST
   std::uint64_t size_param = 0;  // MAIL SIZE=
   bool client_fault = false;     // a sequencing finding was already the client's
   bool cancel = false;           // the SASL exchange was cancelled with "*"
-  bool unsupported_mech = false; // AUTH with a mechanism the EHLO reply did not list
   bool authed_before = false;    // AUTH sent after a successful AUTH
   bool postmaster = false;       // RCPT TO:<Postmaster> (no domain)
   bool unknown_param = false;    // MAIL/RCPT with a parameter no extension defines (or the other command's)
@@ -294,6 +293,7 @@ struct pending {
   bool null_sender = false;      // MAIL FROM:<>
   bool utf8_addr = false;        // MAIL/RCPT address with non-ASCII octets and no SMTPUTF8
   bool grouped = false;          // sent in the same write as the previous command
+  bool after_last = false;       // BDAT sent after the transaction's BDAT LAST
   std::uint64_t msg_size = 0;    // data end / BDAT LAST: the message's octets (RFC 1870 §5)
   bool msg_size_exact = true;    // msg_size is exact (else at least msg_size_min)
   std::uint64_t msg_size_min = 0;
@@ -407,8 +407,13 @@ struct linter::impl {
   bool last_too_many = false;
   location last_reply_loc, last_loc;
   std::string last_reply_octs;
+  // What a correct server must answer: the library's own session, fed the same client octets.
+  detail::reference_server model;
+  std::uint64_t hello_at = 0;  // client offset of the last HELO/EHLO/LHLO line
 
-  explicit impl(const lint_options& o, std::optional<transcript::format> f) : opts(o), fmt(f) {
+  explicit impl(const lint_options& o, std::optional<transcript::format> f)
+      : opts(o), fmt(f), model(o.lmtp) {
+    model.connect();
     smap.server = true;
     rep.fmt = f;
     rep.per_rule.assign(rule_count, 0);
@@ -517,6 +522,9 @@ struct linter::impl {
     last_code = 0;
     last_reply_loc = last_loc = {};
     last_reply_octs.clear();
+    model.connect();
+    hello_at = 0;
+    misleading = {};
   }
   void end_tx_client() {
     mail_sent = tx_bdat = tx_last = tx_utf8 = tx_8bit = false;
@@ -589,6 +597,10 @@ struct linter::impl {
   // ---- server side ----
   void server(const transcript::event& e) {
     any_server = true;
+    // A format that does not log the message (Postfix debug_peer): the server's reply after 354 answers
+    // an end of data the log left out.
+    if (mode == cmode::data && !smuggled && caps() && caps()->data == transcript::data_kept::absent)
+      end_unlogged_data();
     prev_in_write_valid = false;  // the client's next octets come after this reply: a new write
     eod_write = false;
     // BDAT-SIZE-EXACT: the server answers the chunk being sent (every earlier command answered)
@@ -606,12 +618,14 @@ struct linter::impl {
         cannot(rule_id::bdat_size_exact, l, cwin.line_at(at));
       bdat_left = 0;
       mode = cmode::commands;
+      model.lose();  // the session still waits for the chunk's octets
     }
     if (mode == cmode::bdat && !e.exact) {
       // A line-oriented log cannot count chunk octets (placeholders stand for them): the server's
-      // reply ends the chunk.
+      // reply ends the chunk; the session, still counting, no longer reads what the server read.
       bdat_left = 0;
       mode = cmode::commands;
+      model.lose();
     }
     smap.add(e);
     swin.add(e.octets);
@@ -699,7 +713,7 @@ struct linter::impl {
     last_code = code;
     last_reply_loc = l;
     last_reply_octs = std::string(octs.substr(0, 120));
-    last_too_many = icontains(reply_text(r), "too many");
+    last_too_many = code >= 500 && icontains(reply_text(r), "too many");  // only a 5yz's is used
 
     // After 221 to QUIT or after a 421 the server has closed: a further reply means it did not.
     if (quit_221 && !quit_flagged) {
@@ -722,6 +736,7 @@ struct linter::impl {
       if (!eod_bare_flagged) {
         eod_bare_flagged = true;
         desync = true;
+        model.lose();
         if (smuggled_exact && boundaries_known())
           add(rule_id::data_eod_bare_lf, l, octs,
               "server replied inside the message, after a \".\" line not framed by CRLF: it took that as "
@@ -773,6 +788,7 @@ struct linter::impl {
       // means the transcript starts mid-conversation, answering a command it does not show.
       greeted = true;
       greeting_seen = code == 220 || code == 554 || code == 421;
+      model.greeting(code);
       return;
     }
     if (pend.empty()) {
@@ -791,6 +807,7 @@ struct linter::impl {
     }
     auto& p = pend.front();
     const bool was_data_end = p.k == kind::data_end;
+    note_misleading(p, r, cls);
     check_reply(p, r, l, octs, code, cls);
     if (--p.expected == 0 || code == 421) pend.pop_front();
     after_data_end = was_data_end;
@@ -818,7 +835,7 @@ struct linter::impl {
 
   // Rules on the reply to one command that do not change the conversation state.
   void command_reply_rules(const pending& p, const reply& r, const location& l, std::string_view octs,
-                           int code, int cls) {
+                           int code, int cls, const std::optional<detail::model_reply>& m) {
     const verb v = *p.v;
     if (v != verb::ehlo && v != verb::helo && v != verb::lhlo && v != verb::starttls) injected_left = 0;
     const bool refusal = cls == 4 || cls == 5;
@@ -844,7 +861,8 @@ struct linter::impl {
           "address that needs SMTPUTF8 refused with " + std::to_string(code) +
               (r.enhanced ? " " + r.enhanced->to_string() : std::string()) + " (RFC 6531 §3.5: " +
               std::to_string(utf8_code) + " 5.6.7)");
-    if (v == verb::quit && p.rset_plain && code != 221 && code != 421)
+    // The reference server answers QUIT itself: 221 (or 501 to "QUIT x", which it then judges).
+    if (v == verb::quit && m && m->own && m->code == 221 && code != 221 && code != 421)
       add(rule_id::quit_221_close, l, octs, "QUIT answered " + std::to_string(code) + " (221 required)");
     if (v == verb::quit && code == 221) quit_221 = true;
     if (v == verb::rcpt && (code == 452 || code == 552) && icontains(reply_text(r), "too many recipients") &&
@@ -878,6 +896,27 @@ struct linter::impl {
 
   void check_reply(const pending& p, const reply& r, const location& l, std::string_view octs, int code,
                    int cls) {
+    // What the reference server (lint_model.hpp) answered to the same command. `seq`: it refused the
+    // command as out of sequence by itself, which every correct server must (503, RFC 5321 §4.1.4);
+    // `judged`: it saw the conversation from its start, so a refusal cannot come from missing state.
+    const auto m = model.answer(r, code, p.stream_off);
+    const bool own = m && m->own;
+    const bool seq = own && m->bad_sequence && code != 421;
+    const bool judged = m && !m->excerpt;
+    check_reply_rules(p, r, l, octs, code, cls, m, own, seq, judged);
+    // The recorded server took a different path from the session's own decision on a command that
+    // changes the state: the session no longer knows the recorded server's state.
+    if (own && m->code / 100 != cls && p.k != kind::data_end && p.v &&
+        (*p.v == verb::mail || *p.v == verb::rcpt || *p.v == verb::data || *p.v == verb::bdat ||
+         *p.v == verb::auth || *p.v == verb::starttls || *p.v == verb::helo || *p.v == verb::ehlo ||
+         *p.v == verb::lhlo || *p.v == verb::rset))
+      model.lose();
+    if (code == 421) model.lose();
+  }
+
+  void check_reply_rules(const pending& p, const reply& r, const location& l, std::string_view octs, int code,
+                         int cls, const std::optional<detail::model_reply>& m, bool own, bool seq,
+                         bool judged) {
     std::optional<reply_stage> stage;
     if (p.k == kind::data_end) stage = reply_stage::data_end;
     else if (p.v) stage = reply_stage_for(*p.v);
@@ -917,6 +956,9 @@ struct linter::impl {
       else if (!desync && cls == 2 && code != 250 && !p.last)
         add(rule_id::bdat_reply_each, l, octs,
             "reply " + std::to_string(code) + " to a BDAT chunk (250 expected)");
+      // BDAT after the LAST chunk: no transaction is open, so the session refuses it.
+      if (!desync && cls == 2 && seq && judged && p.after_last)
+        add(rule_id::bdat_after_last, l, octs, "server accepted a BDAT chunk after BDAT LAST ended the transaction");
       if (p.last) {
         mail_ok = false;
         rcpt_ok = 0;
@@ -924,7 +966,7 @@ struct linter::impl {
       return;
     }
     if (!p.v) return;
-    if (!desync) command_reply_rules(p, r, l, octs, code, cls);
+    if (!desync) command_reply_rules(p, r, l, octs, code, cls, m);
     switch (*p.v) {
       case verb::ehlo:
       case verb::lhlo:
@@ -951,6 +993,7 @@ struct linter::impl {
           helo_used = false;
           mail_ok = false;
           rcpt_ok = 0;
+          restart_model();
         }
         break;
       case verb::helo:
@@ -965,16 +1008,23 @@ struct linter::impl {
           helo_used = true;
           mail_ok = false;
           rcpt_ok = 0;
+          restart_model();
         }
         break;
       case verb::mail:
-        if (cls == 2 && size_limit > 0 && p.size_param > size_limit)
+        // RFC 1870 §6.2: the session refuses a declared size above the advertised limit (552).
+        if (cls == 2 && own && m->declared_size)
           add(rule_id::size_declared_too_big, l, octs,
               "MAIL declared SIZE=" + std::to_string(p.size_param) + " above the advertised " +
                   std::to_string(size_limit) + " and was accepted");
-        // RFC 3207 §4.2: after the handshake the client must send EHLO again; a server accepting MAIL
-        // before that kept the pre-TLS state.
-        if (cls == 2 && tls_done && !hello_sent) add(rule_id::tls_reset_state, l, octs);
+        if (cls == 2 && seq) {
+          // RFC 3207 §4.2: after the handshake the client must send EHLO again; a server accepting
+          // MAIL before that kept the pre-TLS state. Otherwise the session refused a nested MAIL
+          // (its reply text says which of its two refusals it was).
+          if (tls_done && !hello_sent) add(rule_id::tls_reset_state, l, octs);
+          else if (judged && icontains(m->text, "nested"))
+            add(rule_id::seq_mail_nested, l, octs, "server accepted MAIL inside an open transaction (503 expected)");
+        }
         if (cls == 2) {
           mail_ok = true;
           ehlo_reset = false;
@@ -990,16 +1040,18 @@ struct linter::impl {
           add(rule_id::rcpt_limit_100, l, octs,
               "recipient refused as too many after " + std::to_string(rcpt_ok) +
                   " accepted (fewer than 100)");
-        if (cls == 2 && !mail_ok && ehlo_reset)
-          add(rule_id::seq_ehlo_resets, l, octs,
-              "server accepted RCPT after an EHLO that reset the transaction");
-        if (cls == 2) {
-          if (!mail_ok && !p.client_fault && (greeting_seen || hello_sent))
+        // The session refuses RCPT with no transaction (503): after an EHLO reset it, or never opened.
+        if (cls == 2 && seq && judged) {
+          if (ehlo_reset)
+            add(rule_id::seq_ehlo_resets, l, octs, "server accepted RCPT after an EHLO that reset the transaction");
+          else if (!p.client_fault)
             add(rule_id::seq_rcpt_before_mail, l, octs, "server accepted RCPT with no mail transaction open");
-          rcpt_ok++;
         }
+        if (cls == 2) rcpt_ok++;
         break;
       case verb::data:
+        if (code == 354 && seq && judged && icontains(m->text, "BDAT"))
+          add(rule_id::bdat_mix_data, l, octs, "server accepted DATA in a transaction that used BDAT (503 expected)");
         if (code == 354) {
           // No server half of SEQ-DATA-NO-RCPT: RFC 5321 §3.3 says the server "MAY" answer 503/554
           // there, and RFC 2920 §3.1 (4) / §4 example 4 show 354 then 554 after the data as conformant.
@@ -1020,7 +1072,8 @@ struct linter::impl {
         }
         break;
       case verb::rset:
-        if (code != 250 && code != 421 && p.rset_plain) add(rule_id::seq_rset_250, l, octs);
+        // The reference server answers RSET itself: 250 (or 501 to "RSET x").
+        if (own && m->code == 250 && code != 250 && code != 421) add(rule_id::seq_rset_250, l, octs);
         if (code == 250) {
           mail_ok = false;
           rcpt_ok = 0;
@@ -1028,7 +1081,7 @@ struct linter::impl {
         }
         break;
       case verb::noop:
-        if (code != 250 && code != 421 && p.rset_plain) add(rule_id::seq_noop_250, l, octs);
+        if (own && m->code == 250 && code != 250 && code != 421) add(rule_id::seq_noop_250, l, octs);
         break;
       case verb::vrfy:
       case verb::expn:
@@ -1055,10 +1108,15 @@ struct linter::impl {
         }
         break;
       case verb::auth:
-        if (p.authed_before && code != 503 && code != 421) add(rule_id::auth_twice, l, octs);
-        if (p.unsupported_mech && code != 504 && code != 421 && !p.authed_before)
-          add(rule_id::auth_mech_504, l, octs);
-        if (p.cancel && code != 501 && code != 421) add(rule_id::auth_cancel, l, octs);
+        // The session refuses AUTH after AUTH and inside a transaction (503), an unlisted mechanism
+        // (504), and answers "*" with 501.
+        if (own && m->code == 503 && code != 503 && code != 421) {
+          if (p.authed_before) add(rule_id::auth_twice, l, octs);
+          else if (icontains(m->text, "transaction"))
+            add(rule_id::auth_in_transaction, l, octs, "server accepted AUTH during a mail transaction (503 expected)");
+        }
+        if (own && judged && m->code == 504 && code != 504 && code != 421) add(rule_id::auth_mech_504, l, octs);
+        if (p.cancel && own && m->code == 501 && code != 501 && code != 421) add(rule_id::auth_cancel, l, octs);
         if (code == 334) {
           std::string_view text = r.lines.empty() ? std::string_view{} : std::string_view(r.lines[0].text);
           if (!is_base64(text)) add(rule_id::auth_334_base64, l, octs);
@@ -1076,6 +1134,71 @@ struct linter::impl {
     }
   }
 
+  void end_unlogged_data() {
+    const auto at = cmap.pos;
+    cannot(rule_id::data_eod, cmap.at(at > 0 ? at - 1 : 0), {});
+    pending p;
+    p.k = kind::data_end;
+    p.stream_off = at;
+    p.expected = opts.lmtp ? std::max<std::size_t>(rcpt_ok, 1) : 1;
+    p.msg_size_exact = false;  // unknown: no size rule can judge it (msg_size 0)
+    push_pending(p);
+    mode = cmode::commands;
+    end_tx_client();
+    prev_in_write_valid = false;
+    model.end_data();
+  }
+
+  // RESPONSE-TEXT-ONLY-CODE (RFC 5321 §4.2): a 2xx to MAIL or RCPT whose text reads as a failure
+  // ("250 … error …", RULES.md's example). Only what the client does next can show it acted on the
+  // text: the same command again, or RSET/QUIT abandoning the transaction it was just granted.
+  struct misleading_t {
+    bool on = false;
+    verb v = verb::mail;
+    std::uint64_t at = 0;
+    std::string text;  // the reply's text, read only if the client's next step could be a reaction to it
+  } misleading;
+  static bool failure_text(std::string_view t) {
+    static constexpr std::string_view words[] = {"error", "fail", "reject", "denied", "refused", "invalid"};
+    return std::any_of(std::begin(words), std::end(words), [&](std::string_view w) { return icontains(t, w); });
+  }
+  void note_misleading(const pending& p, const reply& r, int cls) {
+    misleading.on = cls == 2 && p.k == kind::command && (p.v == verb::mail || p.v == verb::rcpt) &&
+                    pend.size() == 1;
+    if (!misleading.on) return;
+    misleading.v = *p.v;
+    misleading.at = p.stream_off;
+    misleading.text = reply_text(r);
+  }
+  void acted_on_text(std::optional<verb> v, const location& l, std::string_view line) {
+    if (!misleading.on) return;
+    misleading.on = false;
+    if (!pend.empty()) return;  // sent before that reply was read: no reaction to it
+    const auto prev = cwin.line_at(misleading.at);
+    const bool retry = !prev.empty() && prev == line;
+    if (!retry && v != verb::rset && v != verb::quit) return;  // went on as the code said
+    if (!failure_text(misleading.text)) return;                // nothing in the text to act on
+    if (!time_order_known()) {
+      cannot(rule_id::response_text_only_code, l, line);
+      return;
+    }
+    const std::string what(to_string(misleading.v));
+    add(rule_id::response_text_only_code, l, line,
+        (retry ? "client sent the same " + what + " again after a 2xx reply"
+               : "client abandoned the transaction right after a 2xx reply to " + what) +
+            ": it acted on the reply text (which reads as a failure), not on the code");
+  }
+
+  // The recorded server accepted a HELO/EHLO/LHLO: the reference server starts over offering the same.
+  void restart_model() {
+    detail::offer o;
+    o.esmtp = !helo_used;
+    o.extensions = adv;
+    o.size = size_limit;
+    o.mechanisms = mechanisms;
+    model.restart(o, tls || tls_done, hello_at);
+  }
+
   // ---- client side ----
   void client(const transcript::event& e) {
     if (!any_server && cmap.pos == 0) {
@@ -1083,6 +1206,7 @@ struct linter::impl {
       first_client_octets = e.octets.substr(0, 120);
       client_first = true;
     }
+    if (!any_server && !greeted) model.excerpt();
     if (!any_server) greeted = true;  // the transcript starts after the greeting
     const bool write_start = e.before == transcript::boundary::write;
     if (write_start) {
@@ -1096,6 +1220,7 @@ struct linter::impl {
     bool first = true;
     while (!s.empty()) {
       std::size_t used = 0;
+      const cmode was = mode;
       switch (mode) {
         case cmode::await_354:
           // RFC 2920 §3.1: DATA ends a pipelined group; content in the same write did not wait.
@@ -1127,6 +1252,14 @@ struct linter::impl {
         case cmode::sasl:
           used = feed_line(s, pos, first && write_start);
           break;
+      }
+      // The reference server reads the same octets, except message content: the data reader above
+      // (the session's own component) already framed it, and only its end matters to the session.
+      if (was == cmode::data) {
+        model.skip(s.substr(0, used), pos);
+        if (mode != cmode::data) model.end_data();
+      } else {
+        model.client(s.substr(0, used), pos);
       }
       s.remove_prefix(used);
       pos += used;
@@ -1502,6 +1635,7 @@ struct linter::impl {
     auto r = parse_command(line, po);
     const auto v = command_verb(r);
     const bool grouped = !cline_write_start && prev_in_write_valid;
+    acted_on_text(v, lx, line);
     client_line_rules(r, v, lx, line);
     // Pipelining: a command in the same write as the previous one.
     if (grouped) pipelined(prev_in_write, lx, line);
@@ -1517,6 +1651,7 @@ struct linter::impl {
       // command parser does not model: not judged. It may end the transaction (BURL … LAST), so
       // the client's transaction state is no longer known; forget it rather than guess.
       end_tx_client();
+      model.lose();  // nor does the reference server know it
       push_pending({kind::command, std::nullopt, cline_start, 1});
       return;
     }
@@ -1564,6 +1699,7 @@ struct linter::impl {
       case verb::helo:
       case verb::lhlo:
         hello_sent = true;
+        hello_at = cline_start;
         end_tx_client();
         break;
       case verb::mail:
@@ -1596,6 +1732,7 @@ struct linter::impl {
         if (helo_used) add(rule_id::ext_after_helo, l, line);
         else if (ehlo_known && !adv.has(extension::chunking)) add(rule_id::bdat_unadvertised, l, line);
         if (tx_last) add(rule_id::bdat_after_last, l, line);
+        p.after_last = tx_last;
         if (c) {
           tx_bdat = true;
           if (c->last) tx_last = true;
@@ -1612,10 +1749,6 @@ struct linter::impl {
         break;
       case verb::rset:
         end_tx_client();
-        p.rset_plain = c != nullptr;
-        break;
-      case verb::noop:
-        p.rset_plain = c != nullptr;
         break;
       case verb::starttls:
         if (helo_used) add(rule_id::ext_after_helo, l, line);
@@ -1638,13 +1771,9 @@ struct linter::impl {
           else
             add(rule_id::auth_plaintext_no_tls, l, line);
         }
-        if (c && ehlo_known && adv.has(extension::auth))
-          p.unsupported_mech = std::none_of(mechanisms.begin(), mechanisms.end(),
-                                            [&](const std::string& m) { return iequal(m, c->mechanism); });
         break;
       case verb::quit:
         quit_sent = true;
-        p.rset_plain = c != nullptr;  // "QUIT" without argument (else 501 is right)
         break;
       default:
         break;
