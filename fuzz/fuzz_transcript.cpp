@@ -1,5 +1,5 @@
 // Fuzz target for the transcript readers. Input layout: the first byte picks the format (0-7 a
-// catalogue row, anything else: detect) and, in its top bit, a small max_line (48); the second
+// catalogue row, anything else: detect) and, in its top bit, a small max_line (48) and max_held; the second
 // byte a split point; the rest is the transcript. Invariants (a violation traps): feeding the
 // input in two parts gives the same events, notes and errors as read(); offsets and line numbers
 // stay inside the input; the canonical JSON is valid; a raw capture of the events reads back to
@@ -31,7 +31,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   t::options o;
   const unsigned f = data[0] & 0x7f;
   if (f < t::format_catalogue().size()) o.fmt = static_cast<t::format>(f);
-  if (data[0] & 0x80) o.max_line = 48;
+  if (data[0] & 0x80) {
+    o.max_line = 48;
+    o.max_held = 400;  // postfix_debug: interleaved processes overflow early
+  }
   o.sniff_bytes = 256;
   const std::string_view s(reinterpret_cast<const char*>(data) + 2, size - 2);
   const std::size_t cut = s.empty() ? 0 : data[1] % (s.size() + 1);

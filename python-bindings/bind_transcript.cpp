@@ -3,6 +3,7 @@
 // so Python and C++ agree by construction.
 #include <pybind11/pybind11.h>
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -42,11 +43,13 @@ std::optional<tr::format> format_of(const py::object& f) {
 void bind_transcript(py::module_& m) {
   m.def(
       "_transcript_read_json",
-      [](const py::object& data, const py::object& format, std::size_t max_line, std::size_t max_messages) {
+      [](const py::object& data, const py::object& format, std::size_t max_line, std::size_t max_messages,
+         std::size_t max_held) {
         tr::options o;
         o.fmt = format_of(format);
         o.max_line = max_line;
         o.max_messages = max_messages;
+        o.max_held = max_held;
         const std::string text = octets_of(data);
         std::string json;
         {
@@ -55,12 +58,41 @@ void bind_transcript(py::module_& m) {
         }
         return py::str(json);
       },
-      py::arg("data"), py::arg("format"), py::arg("max_line"), py::arg("max_messages"));
+      py::arg("data"), py::arg("format"), py::arg("max_line"), py::arg("max_messages"), py::arg("max_held"));
+  // The streaming reader (smtpspec.TranscriptReader): feed()/finish() answer the canonical JSON of what
+  // was read since the last call (reader::take()), so nothing accumulates here.
+  py::class_<tr::reader>(m, "_TranscriptReader")
+      .def(py::init([](const py::object& format, std::size_t max_line, std::size_t max_messages,
+                       std::size_t max_held) {
+             tr::options o;
+             o.fmt = format_of(format);
+             o.max_line = max_line;
+             o.max_messages = max_messages;
+             o.max_held = max_held;
+             return std::make_unique<tr::reader>(o);
+           }),
+           py::arg("format"), py::arg("max_line"), py::arg("max_messages"), py::arg("max_held"))
+      .def("feed",
+           [](tr::reader& r, const py::object& chunk) {
+             const std::string octets = octets_of(chunk);
+             std::string json;
+             {
+               py::gil_scoped_release nogil;
+               r.feed(octets);
+               json = tr::to_json(r.take());
+             }
+             return py::str(json);
+           })
+      .def("finish", [](tr::reader& r) {
+        r.finish();
+        return py::str(tr::to_json(r.take()));
+      });
   m.def("_transcript_detect_json",
         [](const py::object& data) { return py::str(tr::to_json(tr::detect_format(octets_of(data)))); });
   m.def("_transcript_catalogue_json", [] { return py::str(tr::catalogue_json()); });
   m.attr("_TRANSCRIPT_DEFAULT_MAX_LINE") = tr::options{}.max_line;
   m.attr("_TRANSCRIPT_DEFAULT_MAX_MESSAGES") = tr::options{}.max_messages;
+  m.attr("_TRANSCRIPT_DEFAULT_MAX_HELD") = tr::options{}.max_held;
 }
 
 }  // namespace smtpspec_py

@@ -5,17 +5,13 @@
 
 #include "json_escape.hpp"
 #include "smtpspec/lint.hpp"
+#include "transcript_internal.hpp"
 
 namespace smtpspec::lint {
 
 namespace {
 
-void jstr(std::string& out, std::string_view s) { detail::append_json_text(out, s); }
-void jkey(std::string& out, std::string_view k) {
-  jstr(out, k);
-  out += ":";
-}
-void jnum(std::string& out, std::size_t n) { out += std::to_string(n); }
+using writer = detail::json_writer;
 
 void xml(std::string& out, std::string_view s) {
   for (char ch : s) {
@@ -42,42 +38,27 @@ std::string_view level_name(severity s) {
   }
 }
 
-void caps_json(std::string& out, const report& r) {
-  if (!r.fmt) {
-    out += "null";
-    return;
-  }
-  const auto& f = transcript::info(*r.fmt);
-  out += "{";
-  jkey(out, "octets");
-  jstr(out, transcript::to_string(f.octets));
-  out += ",";
-  jkey(out, "write_boundaries");
-  jstr(out, transcript::to_string(f.boundaries));
-  out += ",";
-  jkey(out, "replies");
-  jstr(out, transcript::to_string(f.replies));
-  out += ",";
-  jkey(out, "data");
-  jstr(out, transcript::to_string(f.data));
-  out += ",";
-  jkey(out, "tls");
-  jstr(out, transcript::to_string(f.tls));
-  out += "}";
+void format_json(writer& w, const report& r) {
+  if (r.fmt) w.str(transcript::to_string(*r.fmt));
+  else w.null();
 }
 
-void counts_json(std::string& out, const std::vector<std::size_t>& v) {
-  out += "{";
+void caps_json(writer& w, const report& r) {
+  if (r.fmt) transcript::detail::capabilities_json(w, transcript::info(*r.fmt));
+  else w.null();
+}
+
+// {"RULE-NAME":count,…} of the rules with a count, in catalogue order (names are [A-Z0-9-]: no escaping).
+void counts_json(writer& w, const std::vector<std::size_t>& v) {
+  w.raw("{");
   bool first = true;
   for (const auto& ri : rule_catalogue()) {
     const auto i = static_cast<std::size_t>(ri.id);
     if (i >= v.size() || v[i] == 0) continue;
-    if (!first) out += ",";
+    w.key(ri.name, first).num(v[i]);
     first = false;
-    jkey(out, ri.name);
-    jnum(out, v[i]);
   }
-  out += "}";
+  w.raw("}");
 }
 
 }  // namespace
@@ -121,90 +102,31 @@ std::string to_text(const report& r, std::string_view file) {
 }
 
 std::string to_json(const report& r) {
-  std::string out = "{";
-  jkey(out, "format");
-  if (r.fmt) jstr(out, transcript::to_string(*r.fmt));
-  else out += "null";
-  out += ",";
-  jkey(out, "capabilities");
-  caps_json(out, r);
-  out += ",";
-  jkey(out, "connections");
-  jnum(out, r.connections);
-  out += ",";
-  jkey(out, "counts");
-  out += "{";
-  jkey(out, "error");
-  jnum(out, r.by_severity[2]);
-  out += ",";
-  jkey(out, "warning");
-  jnum(out, r.by_severity[1]);
-  out += ",";
-  jkey(out, "info");
-  jnum(out, r.by_severity[0]);
-  out += ",";
-  jkey(out, "undecidable");
-  jnum(out, r.undecidable_total());
-  out += ",";
-  jkey(out, "dropped");
-  jnum(out, r.dropped);
-  out += "},";
-  jkey(out, "rules");
-  counts_json(out, r.per_rule);
-  out += ",";
-  jkey(out, "undecidable_rules");
-  counts_json(out, r.undecidable);
-  out += ",";
-  jkey(out, "findings");
-  out += "[";
-  bool first = true;
-  for (const auto& f : r.findings) {
+  writer w;
+  w.raw("{").key("format", true);
+  format_json(w, r);
+  w.key("capabilities");
+  caps_json(w, r);
+  w.key("connections").num(r.connections);
+  w.key("counts").raw("{").key("error", true).num(r.by_severity[2]).key("warning").num(r.by_severity[1]);
+  w.key("info").num(r.by_severity[0]).key("undecidable").num(r.undecidable_total());
+  w.key("dropped").num(r.dropped).raw("}");
+  w.key("rules");
+  counts_json(w, r.per_rule);
+  w.key("undecidable_rules");
+  counts_json(w, r.undecidable);
+  w.key("findings").array(r.findings, [&w](const finding& f) {
     const auto& ri = info(f.rule);
-    if (!first) out += ",";
-    first = false;
-    out += "{";
-    jkey(out, "rule");
-    jstr(out, ri.name);
-    out += ",";
-    jkey(out, "kind");
-    jstr(out, to_string(f.kind));
-    out += ",";
-    jkey(out, "severity");
-    jstr(out, level_name(ri.level));
-    out += ",";
-    jkey(out, "side");
-    jstr(out, to_string(f.at_fault));
-    out += ",";
-    jkey(out, "line");
-    jnum(out, f.line);
-    out += ",";
-    jkey(out, "offset");
-    jnum(out, f.offset);
-    out += ",";
-    jkey(out, "event_offset");
-    jnum(out, f.event_offset);
-    out += ",";
-    jkey(out, "octets");
-    jstr(out, f.octets);
-    out += ",";
-    jkey(out, "message");
-    jstr(out, f.message);
-    out += ",";
-    jkey(out, "rfc");
-    jstr(out, ri.rfc);
-    out += ",";
-    jkey(out, "section");
-    jstr(out, ri.section);
-    out += ",";
-    jkey(out, "url");
-    jstr(out, help_uri(ri));
-    out += ",";
-    jkey(out, "quote");
-    jstr(out, ri.quote);
-    out += "}";
-  }
-  out += "]}";
-  return out;
+    w.raw("{").key("rule", true).str(ri.name).key("kind").str(to_string(f.kind));
+    w.key("severity").str(level_name(ri.level)).key("side").str(to_string(f.at_fault));
+    w.key("line").num(f.line).key("offset").num(f.offset).key("event_offset").num(f.event_offset);
+    w.key("octets").str(f.octets).key("message").str(f.message);
+    w.key("rfc").str(ri.rfc).key("section").str(ri.section).key("url").str(help_uri(ri));
+    w.key("quote").str(ri.quote);
+    w.raw("}");
+  });
+  w.raw("}");
+  return std::move(w.out);
 }
 
 std::string to_junit(std::span<const named_report> reports) {
@@ -269,111 +191,46 @@ std::string to_junit(std::span<const named_report> reports) {
 std::string to_sarif(std::span<const named_report> reports) {
   // SARIF 2.1.0 (OASIS): required properties are version and runs; run.tool.driver.name;
   // result.message.text; reportingDescriptor.id; artifactLocation.uri; region startLine >= 1.
-  std::string out = "{";
-  jkey(out, "$schema");
-  jstr(out, "https://json.schemastore.org/sarif-2.1.0.json");
-  out += ",";
-  jkey(out, "version");
-  jstr(out, "2.1.0");
-  out += ",";
-  jkey(out, "runs");
-  out += "[{";
-  jkey(out, "tool");
-  out += "{";
-  jkey(out, "driver");
-  out += "{";
-  jkey(out, "name");
-  jstr(out, "smtpspec lint");
-  out += ",";
-  jkey(out, "informationUri");
-  jstr(out, "https://www.rfc-editor.org/rfc/rfc5321");
-  out += ",";
-  jkey(out, "rules");
-  out += "[";
+  writer w;
+  w.raw("{").key("$schema", true).str("https://json.schemastore.org/sarif-2.1.0.json");
+  w.key("version").str("2.1.0");
+  w.key("runs").raw("[{").key("tool", true).raw("{").key("driver", true).raw("{");
+  w.key("name", true).str("smtpspec lint");
+  w.key("informationUri").str("https://www.rfc-editor.org/rfc/rfc5321");
+  w.key("rules").array(rule_catalogue(), [&w](const rule_info& ri) {
+    w.raw("{").key("id", true).str(ri.name);
+    w.key("shortDescription").raw("{").key("text", true).str(ri.summary).raw("}");
+    w.key("fullDescription").raw("{").key("text", true);
+    w.str(std::string(ri.rfc) + " " + std::string(ri.section) + ": " + std::string(ri.quote)).raw("}");
+    w.key("helpUri").str(help_uri(ri));
+    w.key("defaultConfiguration").raw("{").key("level", true);
+    w.str(ri.level == severity::info ? "note" : level_name(ri.level)).raw("}");
+    w.key("properties").raw("{").key("side", true).str(to_string(ri.at_fault)).raw("}}");
+  });
+  w.raw("}}").key("results").raw("[");
   bool first = true;
-  for (const auto& ri : rule_catalogue()) {
-    if (!first) out += ",";
-    first = false;
-    out += "{";
-    jkey(out, "id");
-    jstr(out, ri.name);
-    out += ",";
-    jkey(out, "shortDescription");
-    out += "{";
-    jkey(out, "text");
-    jstr(out, ri.summary);
-    out += "},";
-    jkey(out, "fullDescription");
-    out += "{";
-    jkey(out, "text");
-    jstr(out, std::string(ri.rfc) + " " + std::string(ri.section) + ": " + std::string(ri.quote));
-    out += "},";
-    jkey(out, "helpUri");
-    jstr(out, help_uri(ri));
-    out += ",";
-    jkey(out, "defaultConfiguration");
-    out += "{";
-    jkey(out, "level");
-    jstr(out, ri.level == severity::info ? "note" : level_name(ri.level));
-    out += "},";
-    jkey(out, "properties");
-    out += "{";
-    jkey(out, "side");
-    jstr(out, to_string(ri.at_fault));
-    out += "}}";
-  }
-  out += "]}},";
-  jkey(out, "results");
-  out += "[";
-  first = true;
   for (const auto& nr : reports) {
     for (const auto& f : nr.r->findings) {
       const auto& ri = info(f.rule);
-      if (!first) out += ",";
+      if (!first) w.raw(",");
       first = false;
-      out += "{";
-      jkey(out, "ruleId");
-      jstr(out, ri.name);
-      out += ",";
-      jkey(out, "ruleIndex");
-      jnum(out, static_cast<std::size_t>(ri.id));
-      out += ",";
-      jkey(out, "level");
-      jstr(out, f.kind == finding_kind::undecidable ? "none"
-                : ri.level == severity::info    ? "note"
-                                                : level_name(ri.level));
-      out += ",";
-      jkey(out, "kind");
-      jstr(out, f.kind == finding_kind::undecidable ? "notApplicable" : "fail");
-      out += ",";
-      jkey(out, "message");
-      out += "{";
-      jkey(out, "text");
+      w.raw("{").key("ruleId", true).str(ri.name).key("ruleIndex").num(static_cast<std::size_t>(ri.id));
+      w.key("level").str(f.kind == finding_kind::undecidable ? "none"
+                         : ri.level == severity::info    ? "note"
+                                                         : level_name(ri.level));
+      w.key("kind").str(f.kind == finding_kind::undecidable ? "notApplicable" : "fail");
       std::string text = f.message;
       if (!f.octets.empty()) text += ": \"" + f.octets + "\"";
-      jstr(out, text);
-      out += "},";
-      jkey(out, "locations");
-      out += "[{";
-      jkey(out, "physicalLocation");
-      out += "{";
-      jkey(out, "artifactLocation");
-      out += "{";
-      jkey(out, "uri");
-      jstr(out, nr.file);
-      out += "},";
-      jkey(out, "region");
-      out += "{";
-      jkey(out, "startLine");
-      jnum(out, f.line > 0 ? f.line : 1);
-      out += ",";
-      jkey(out, "byteOffset");
-      jnum(out, f.offset);  // the event's source line: event_offset counts decoded octets
-      out += "}}}]}";
+      w.key("message").raw("{").key("text", true).str(text).raw("}");
+      w.key("locations").raw("[{").key("physicalLocation", true).raw("{");
+      w.key("artifactLocation", true).raw("{").key("uri", true).str(nr.file).raw("}");
+      w.key("region").raw("{").key("startLine", true).num(f.line > 0 ? f.line : 1);
+      w.key("byteOffset").num(f.offset);  // the event's source line: event_offset counts decoded octets
+      w.raw("}}}]}");
     }
   }
-  out += "]}]}";
-  return out;
+  w.raw("]}]}");
+  return std::move(w.out);
 }
 
 }  // namespace smtpspec::lint

@@ -6,6 +6,9 @@
 #include <string>
 #include <string_view>
 
+#include "json_escape.hpp"
+#include "smtpspec/transcript.hpp"
+
 namespace smtpspec::transcript::detail {
 
 bool starts(std::string_view s, std::string_view p) noexcept;
@@ -17,5 +20,8 @@ void append_utf8(std::string& out, std::uint32_t cp);
 std::optional<std::string> decode_python_repr(std::string_view s, std::size_t& used) noexcept;
 // The RFC-style escapes \r \n \t \\ \xNN.
 std::optional<std::string> decode_escapes(std::string_view s);
+// {"octets":…,"write_boundaries":…,"replies":…,"data":…,"tls":…} of a format, in the transcript and
+// lint JSON alike (conformance/README.md).
+void capabilities_json(::smtpspec::detail::json_writer& w, const format_info& f);
 
 }  // namespace smtpspec::transcript::detail

@@ -9,7 +9,7 @@ namespace smtpspec::transcript {
 
 namespace {
 
-using smtpspec::detail::append_json_text;
+using writer = smtpspec::detail::json_writer;
 
 bool valid_utf8(std::string_view s) noexcept {
   for (std::size_t i = 0; i < s.size();) {
@@ -40,204 +40,82 @@ void append_hex(std::string& out, std::string_view s) {
   }
 }
 
-void key(std::string& out, const char* k) {
-  out.push_back('"');
-  out += k;
-  out += "\":";
-}
-
-void str(std::string& out, std::string_view s) { append_json_text(out, s); }
-void num(std::string& out, std::size_t n) { out += std::to_string(n); }
-void boolean(std::string& out, bool b) { out += b ? "true" : "false"; }
-
-void append_event(std::string& out, const event& e) {
-  out += "{";
-  key(out, "dir");
-  str(out, to_string(e.dir));
-  out += ",";
-  key(out, "boundary");
-  str(out, to_string(e.before));
-  out += ",";
-  key(out, "exact");
-  boolean(out, e.exact);
-  out += ",";
-  key(out, "tls");
-  boolean(out, e.tls);
-  out += ",";
-  key(out, "line");
-  num(out, e.line);
-  out += ",";
-  key(out, "offset");
-  num(out, e.offset);
-  out += ",";
-  key(out, "text");
-  str(out, e.octets);
-  out += ",";
-  key(out, "hex");
+void append_event(writer& w, const event& e) {
+  w.raw("{").key("dir", true).str(to_string(e.dir)).key("boundary").str(to_string(e.before));
+  w.key("exact").boolean(e.exact).key("tls").boolean(e.tls);
+  w.key("line").num(e.line).key("offset").num(e.offset).key("text").str(e.octets).key("hex");
   if (valid_utf8(e.octets)) {
-    out += "null";
+    w.null();
   } else {
-    out.push_back('"');
-    append_hex(out, e.octets);
-    out.push_back('"');
+    w.raw("\"");
+    append_hex(w.out, e.octets);
+    w.raw("\"");
   }
-  out += "}";
+  w.raw("}");
 }
 
-void append_message(std::string& out, const message& m) {
-  out += "{";
-  key(out, "id");
-  str(out, to_string(m.id));
-  out += ",";
-  key(out, "line");
-  num(out, m.line);
-  out += ",";
-  key(out, "offset");
-  num(out, m.offset);
-  out += ",";
-  key(out, "count");
-  num(out, m.count);
-  out += ",";
-  key(out, "excerpt");
-  str(out, m.excerpt);
-  out += "}";
+void append_message(writer& w, const message& m) {
+  w.raw("{").key("id", true).str(to_string(m.id)).key("line").num(m.line).key("offset").num(m.offset);
+  w.key("count").num(m.count).key("excerpt").str(m.excerpt).raw("}");
 }
 
-void append_caps(std::string& out, const format_info& f) {
-  out += "{";
-  key(out, "octets");
-  str(out, to_string(f.octets));
-  out += ",";
-  key(out, "write_boundaries");
-  str(out, to_string(f.boundaries));
-  out += ",";
-  key(out, "replies");
-  str(out, to_string(f.replies));
-  out += ",";
-  key(out, "data");
-  str(out, to_string(f.data));
-  out += ",";
-  key(out, "tls");
-  str(out, to_string(f.tls));
-  out += "}";
+void append_format(writer& w, std::optional<format> f) {
+  if (f) w.str(to_string(*f));
+  else w.null();
 }
 
 }  // namespace
 
+void detail::capabilities_json(writer& w, const format_info& f) {
+  w.raw("{").key("octets", true).str(to_string(f.octets));
+  w.key("write_boundaries").str(to_string(f.boundaries)).key("replies").str(to_string(f.replies));
+  w.key("data").str(to_string(f.data)).key("tls").str(to_string(f.tls));
+  w.raw("}");
+}
+
 std::string to_json(const event& e) {
-  std::string out;
-  append_event(out, e);
-  return out;
+  writer w;
+  append_event(w, e);
+  return std::move(w.out);
 }
 
 std::string to_json(const detection& d) {
-  std::string out = "{";
-  key(out, "format");
-  if (d.fmt) str(out, to_string(*d.fmt));
-  else out += "null";
-  out += ",";
-  key(out, "confidence");
-  num(out, d.confidence);
-  out += "}";
-  return out;
+  writer w;
+  w.raw("{").key("format", true);
+  append_format(w, d.fmt);
+  w.key("confidence").num(d.confidence).raw("}");
+  return std::move(w.out);
 }
 
 std::string to_json(const transcript& t) {
-  std::string out;
-  out.reserve(256 + t.events.size() * 96);
-  out += "{";
-  key(out, "format");
-  if (t.fmt) str(out, to_string(*t.fmt));
-  else out += "null";
-  out += ",";
-  key(out, "detected");
-  boolean(out, t.detected);
-  out += ",";
-  key(out, "confidence");
-  num(out, t.confidence);
-  out += ",";
-  key(out, "capabilities");
-  if (t.fmt) append_caps(out, info(*t.fmt));
-  else out += "null";
-  out += ",";
-  key(out, "events");
-  out += "[";
-  for (std::size_t i = 0; i < t.events.size(); ++i) {
-    if (i) out += ",";
-    append_event(out, t.events[i]);
-  }
-  out += "],";
-  key(out, "notes");
-  out += "[";
-  for (std::size_t i = 0; i < t.notes.size(); ++i) {
-    if (i) out += ",";
-    append_message(out, t.notes[i]);
-  }
-  out += "],";
-  key(out, "errors");
-  out += "[";
-  for (std::size_t i = 0; i < t.errors.size(); ++i) {
-    if (i) out += ",";
-    append_message(out, t.errors[i]);
-  }
-  out += "],";
-  key(out, "lines");
-  num(out, t.lines);
-  out += ",";
-  key(out, "octets");
-  num(out, t.octets);
-  out += ",";
-  key(out, "dropped_messages");
-  num(out, t.dropped_messages);
-  out += "}";
-  return out;
+  writer w;
+  w.out.reserve(256 + t.events.size() * 96);
+  w.raw("{").key("format", true);
+  append_format(w, t.fmt);
+  w.key("detected").boolean(t.detected).key("confidence").num(t.confidence).key("capabilities");
+  if (t.fmt) detail::capabilities_json(w, info(*t.fmt));
+  else w.null();
+  w.key("events").array(t.events, [&w](const event& e) { append_event(w, e); });
+  w.key("notes").array(t.notes, [&w](const message& m) { append_message(w, m); });
+  w.key("errors").array(t.errors, [&w](const message& m) { append_message(w, m); });
+  w.key("lines").num(t.lines).key("octets").num(t.octets).key("dropped_messages").num(t.dropped_messages);
+  w.raw("}");
+  return std::move(w.out);
 }
 
 std::string catalogue_json() {
-  std::string out = "{";
-  key(out, "formats");
-  out += "[";
-  bool first = true;
-  for (const auto& f : format_catalogue()) {
-    if (!first) out += ",";
-    first = false;
-    out += "{";
-    key(out, "name");
-    str(out, f.name);
-    out += ",";
-    key(out, "title");
-    str(out, f.title);
-    out += ",";
-    key(out, "capabilities");
-    append_caps(out, f);
-    out += ",";
-    key(out, "keeps");
-    str(out, f.keeps);
-    out += ",";
-    key(out, "loses");
-    str(out, f.loses);
-    out += "}";
-  }
-  out += "],";
-  key(out, "messages");
-  out += "[";
-  first = true;
-  for (const auto& m : message_catalogue()) {
-    if (!first) out += ",";
-    first = false;
-    out += "{";
-    key(out, "id");
-    str(out, m.name);
-    out += ",";
-    key(out, "kind");
-    str(out, m.kind == message_kind::note ? "note" : "error");
-    out += ",";
-    key(out, "message");
-    str(out, m.text);
-    out += "}";
-  }
-  out += "]}";
-  return out;
+  writer w;
+  w.raw("{").key("formats", true).array(format_catalogue(), [&w](const format_info& f) {
+    w.raw("{").key("name", true).str(f.name).key("title").str(f.title).key("capabilities");
+    detail::capabilities_json(w, f);
+    w.key("keeps").str(f.keeps).key("loses").str(f.loses).raw("}");
+  });
+  w.key("messages").array(message_catalogue(), [&w](const message_info& m) {
+    w.raw("{").key("id", true).str(m.name).key("kind").str(m.kind == message_kind::note ? "note" : "error");
+    w.key("message").str(m.text).raw("}");
+  });
+  w.raw("}");
+  return std::move(w.out);
 }
 
 std::string to_raw(std::span<const event> events) {

@@ -3,6 +3,7 @@
 #include <array>
 #include <cctype>
 #include <cstring>
+#include <map>
 #include <utility>
 
 #include "smtpspec/transcript.hpp"
@@ -109,9 +110,11 @@ const rfc_marker* rfc_line(std::string_view s, std::string_view& payload) noexce
   return nullptr;
 }
 
-// "<proc>[pid]: " of a Postfix smtpd/smtp/lmtp syslog line: the message after it, and whether the
-// process is the client side (smtp, lmtp) whose '>' means "sent to the server".
-bool postfix_line(std::string_view s, std::string_view& msg, bool& client_side) noexcept {
+// "<proc>[pid]: " of a Postfix smtpd/smtp/lmtp syslog line: the message after it, whether the
+// process is the client side (smtp, lmtp) whose '>' means "sent to the server", and the process
+// ("postfix-out/smtpd[123]", the syslog tag) whose lines are one conversation at a time.
+bool postfix_line(std::string_view s, std::string_view& msg, bool& client_side,
+                  std::string_view* process = nullptr) noexcept {
   for (std::string_view proc : {"/smtpd[", "/smtp[", "/lmtp["}) {
     const auto p = s.find(proc);
     if (p == std::string_view::npos) continue;
@@ -120,6 +123,11 @@ bool postfix_line(std::string_view s, std::string_view& msg, bool& client_side) 
     if (!detail::all_digits(s.substr(p + proc.size(), q - p - proc.size()))) return false;
     msg = s.substr(q + 3);
     client_side = proc != "/smtpd[";
+    if (process != nullptr) {
+      const auto sp = s.rfind(' ', p);
+      const std::size_t b = sp == std::string_view::npos ? 0 : sp + 1;
+      *process = s.substr(b, q + 1 - b);
+    }
     return true;
   }
   return false;
@@ -568,6 +576,7 @@ struct reader::impl {
       flush_pending(1);
     }
     if (fmt == format::tshark_hex) hex_close();
+    if (fmt == format::postfix_debug) postfix_finish();
     if (fmt == format::rfc && have_cont) {
       have_cont = false;
       rfc_payload(cont, false, cont_line, cont_offset, false);
@@ -792,11 +801,117 @@ struct reader::impl {
   }
 
   // Postfix debug_peer ----------------------------------------------------------------------
+  // A maillog interleaves processes: one process's lines flow out (pf_cur); the others' are held
+  // (at most max_held octets, counted with a per-line overhead, of at most k_max_held_processes
+  // processes) and replayed, oldest first, each as
+  // its own connection once the current conversation ends ("disconnect from" or the end of input).
+  struct held_line {
+    std::size_t seq = 0, line = 0, offset = 0;
+    std::string text;
+  };
+  struct held_process {
+    std::vector<held_line> lines;  // lines[head..] are still held
+    std::size_t head = 0;
+    bool dropped = false;  // overflowed: its lines are dropped until its "disconnect from"
+    [[nodiscard]] bool waiting() const { return !dropped && head < lines.size(); }
+  };
+  static constexpr std::size_t k_held_overhead = 64;
+  // Postfix runs 100 smtpd processes at most by default; the cap keeps the replay's search linear.
+  static constexpr std::size_t k_max_held_processes = 1024;
+  std::string pf_cur;             // the process whose lines flow out; empty: none yet / it ended
+  bool pf_started = false;        // a process was current before: the next one starts a connection
+  bool pf_connect = false;        // a connect event is due before the current process's next event
+  bool pf_noted = false;          // interleaved_processes was noted
+  std::map<std::string, held_process, std::less<>> pf_held;  // processes with held (or dropped) lines
+  std::size_t pf_bytes = 0, pf_seq = 0, pf_waiting = 0;     // pf_waiting: held lines not replayed
+
   void postfix(std::string_view s, std::size_t line, std::size_t offset) {
-    std::string_view msg;
+    std::string_view msg, proc;
     bool client_side = false;
-    if (!postfix_line(s, msg, client_side)) return not_protocol(s, line, offset);
-    if (!client_side && starts(msg, "connect from ")) return emit(direction::connect, boundary::unknown, true, {}, line, offset);
+    if (!postfix_line(s, msg, client_side, &proc)) return not_protocol(s, line, offset);
+    if (auto d = pf_held.find(proc); d != pf_held.end() && d->second.dropped) {
+      if (starts(msg, "disconnect from ")) pf_held.erase(d);
+      return;
+    }
+    if (pf_cur.empty()) pf_start(proc);
+    if (proc != pf_cur) return pf_hold(proc, msg, s, line, offset);
+    postfix_event(msg, client_side, s, line, offset);
+    if (pf_cur.empty()) pf_replay();
+  }
+
+  void pf_start(std::string_view proc) {
+    pf_cur.assign(proc);
+    pf_connect = pf_started;
+    pf_started = true;
+  }
+
+  void pf_hold(std::string_view proc, std::string_view msg, std::string_view s, std::size_t line,
+               std::size_t offset) {
+    if (!pf_noted) {
+      pf_noted = true;
+      note(message_id::interleaved_processes, line, offset, s);
+    }
+    const std::size_t cost = s.size() + k_held_overhead;
+    auto it = pf_held.find(proc);
+    if (pf_bytes + cost > opt.max_held || (it == pf_held.end() && pf_held.size() >= k_max_held_processes)) {
+      error(message_id::held_lines_overflow, line, offset, s);
+      if (it == pf_held.end()) it = pf_held.try_emplace(std::string(proc)).first;
+      auto& hp = it->second;
+      for (std::size_t i = hp.head; i < hp.lines.size(); ++i)
+        pf_bytes -= hp.lines[i].text.size() + k_held_overhead;
+      pf_waiting -= hp.lines.size() - hp.head;
+      hp = held_process{};
+      hp.dropped = true;
+      if (starts(msg, "disconnect from ")) pf_held.erase(it);  // the dropped conversation ends here
+      return;
+    }
+    if (it == pf_held.end()) it = pf_held.try_emplace(std::string(proc)).first;
+    it->second.lines.push_back(held_line{pf_seq++, line, offset, std::string(s)});
+    pf_bytes += cost;
+    ++pf_waiting;
+  }
+
+  // The current conversation ended: the held processes, oldest first line first, until one is
+  // still going when its held lines run out (its later lines then flow out as they come).
+  void pf_replay() {
+    while (pf_cur.empty() && pf_waiting > 0) {
+      auto it = pf_held.end();
+      const auto oldest = [](const held_process& hp) { return hp.lines[hp.head].seq; };
+      for (auto i = pf_held.begin(); i != pf_held.end(); ++i)
+        if (i->second.waiting() && (it == pf_held.end() || oldest(i->second) < oldest(it->second))) it = i;
+      pf_start(it->first);
+      auto& hp = it->second;
+      while (!pf_cur.empty() && hp.head < hp.lines.size()) {
+        held_line h = std::move(hp.lines[hp.head++]);
+        --pf_waiting;
+        pf_bytes -= h.text.size() + k_held_overhead;
+        std::string_view msg;
+        bool client_side = false;
+        postfix_line(h.text, msg, client_side);
+        postfix_event(msg, client_side, h.text, h.line, h.offset);
+      }
+      if (hp.head == hp.lines.size()) pf_held.erase(it);
+    }
+  }
+
+  void postfix_finish() {
+    // The input ended: so did every conversation.
+    while (pf_waiting > 0) {
+      pf_cur.clear();
+      pf_replay();
+    }
+  }
+
+  void postfix_event(std::string_view msg, bool client_side, std::string_view s, std::size_t line,
+                     std::size_t offset) {
+    if (!client_side && starts(msg, "connect from ")) {
+      pf_connect = false;
+      return emit(direction::connect, boundary::unknown, true, {}, line, offset);
+    }
+    if (!client_side && starts(msg, "disconnect from ")) {
+      pf_cur.clear();
+      return skip(message_id::skipped_lines, line, offset, s);
+    }
     if (msg.size() >= 2 && (msg[0] == '<' || msg[0] == '>') && msg[1] == ' ') {
       // "< host[addr]: text" (smtpd) / "> host[addr]:port: text" (smtp): text after the peer.
       const auto close = msg.find(']');
@@ -805,6 +920,11 @@ struct reader::impl {
         const bool from_client = (msg[0] == '<') != client_side;
         std::string octets(msg.substr(colon + 2));
         octets += "\r\n";
+        if (pf_connect) {
+          // A process's conversation seen from its middle (the log started later) is still a new one.
+          pf_connect = false;
+          emit(direction::connect, boundary::unknown, true, {}, line, offset);
+        }
         return emit(from_client ? direction::client : direction::server, boundary::unknown, false, std::move(octets),
                     line, offset);
       }
@@ -1087,6 +1207,23 @@ void reader::clear() noexcept {
   p_->events.clear();
   p_->notes.clear();
   p_->errors.clear();
+}
+transcript reader::take() {
+  transcript t;
+  // A given format is known before the first sniff_bytes are in (which the reader still buffers:
+  // the RFC style and swaks look ahead in them); a detected one only after.
+  t.fmt = p_->opt.fmt ? p_->opt.fmt : p_->fmt;
+  t.detected = !p_->opt.fmt.has_value() && p_->fmt.has_value();
+  t.confidence = p_->opt.fmt ? 100 : p_->det.confidence;
+  t.events = std::move(p_->events);
+  t.notes = std::move(p_->notes);
+  t.errors = std::move(p_->errors);
+  t.lines = lines();
+  t.octets = p_->fed;
+  for (const auto& n : t.notes)
+    if (n.id == message_id::messages_dropped) t.dropped_messages = n.count;
+  clear();
+  return t;
 }
 std::optional<format> reader::current_format() const noexcept { return p_->fmt; }
 detection reader::detected() const noexcept { return p_->det; }

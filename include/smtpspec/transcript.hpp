@@ -9,8 +9,13 @@
 // name the line. Nothing here throws on bad input.
 //
 // Two ways in: `read(text)` for a whole input, and `reader` for a stream fed in chunks with
-// bounded memory (at most about max_line + sniff_bytes octets are buffered; the caller drains the
-// events and messages after each feed()).
+// bounded memory (at most about max_line + sniff_bytes octets are buffered, plus max_held for an
+// interleaved Postfix log; the caller drains the events and messages after each feed()).
+//
+// A Postfix maillog interleaves several smtpd (or smtp) processes: the reader follows one process's
+// conversation at a time, holds the other processes' lines back and replays each as its own
+// connection (a `connect` event first) after the one before it ends ("disconnect from", or the end
+// of the input). Events then keep their source line and offset but are no longer in source order.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -127,6 +132,11 @@ struct options {
   std::size_t max_line = 1 << 20;    // longer source lines are an error and skipped
   std::size_t sniff_bytes = 1 << 16; // how much is buffered to detect the format
   std::size_t max_messages = 1000;   // read(): notes and errors kept; the rest are counted
+  // postfix_debug: octets of other processes' lines held back while one process's conversation is
+  // read (a maillog interleaves smtpd processes), 64 octets per line counted on top, of at most
+  // 1024 processes; beyond either, a process's conversation is dropped with the error
+  // held_lines_overflow.
+  std::size_t max_held = 16 << 20;
 };
 
 struct transcript {
@@ -162,11 +172,17 @@ class reader {
   // The input ended.
   void finish();
 
-  // What the reader produced since the last clear(), in source order within each list.
+  // What the reader produced since the last clear(), in source order within each list (except for
+  // the held-back processes of an interleaved Postfix log, see above).
   [[nodiscard]] std::span<const event> events() const noexcept;
   [[nodiscard]] std::span<const message> notes() const noexcept;
   [[nodiscard]] std::span<const message> errors() const noexcept;
   void clear() noexcept;
+  // The events, notes and errors since the last clear()/take() as a transcript (format, detection,
+  // lines and octets so far), and clear(): what the JS and Python streaming readers return per feed.
+  // Nothing is read before the first sniff_bytes are in (or finish()); a detected format is null
+  // until then.
+  [[nodiscard]] transcript take();
 
   // Known once detection ran (after sniff_bytes, a signature line, or finish()).
   [[nodiscard]] std::optional<format> current_format() const noexcept;

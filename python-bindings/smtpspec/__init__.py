@@ -103,8 +103,9 @@ _smtpspec._register_enums(ErrorCode, DiagnosticId, Verb, ReplyDiagnosticId)
 
 from . import dsn  # noqa: E402  (smtpspec.dsn: the haraka-dsn catalogue)
 from .transcript import (  # noqa: E402  (issue 7: the transcript readers)
-    Transcript, detect_transcript_format, read_transcript, transcript_formats, transcript_messages)
-from .lint import lint, lint_json, lint_rules  # noqa: E402  (issue 7: smtpspec lint)
+    Transcript, TranscriptReader, detect_transcript_format, read_transcript, transcript_formats,
+    transcript_messages)
+from .lint import Linter, lint, lint_json, lint_rules  # noqa: E402  (issue 7: smtpspec lint)
 
 
 def catalogue():
@@ -182,7 +183,9 @@ __all__ = [
     "detect_transcript_format",
     "transcript_formats",
     "transcript_messages",
+    "TranscriptReader",
     "lint",
     "lint_json",
     "lint_rules",
+    "Linter",
 ]

@@ -49,6 +49,43 @@ def lint_json(text, select=None, ignore=None, *, transcript_format=None, lmtp=Fa
                            bool(lmtp), bool(show_undecidable), "-")
 
 
+class Linter:
+    """The streaming linter: feed() chunks of a transcript (str or bytes, any split), finish() returns
+    what lint() returns for the whole input (a dict for format="json", else the writer's text). The
+    chunks go through the C++ streaming reader into the linter as they come, so memory stays bounded
+    however long the input is. The arguments are lint()'s.
+
+        >>> lt = smtpspec.Linter()
+        >>> lt.feed("S: 220 mx\\r\\nC: QU")
+        >>> lt.feed("IT\\r\\nS: 221 bye\\r\\n")
+        >>> lt.finish()["counts"]["error"]
+        0
+    """
+
+    __slots__ = ("_linter", "_format")
+
+    def __init__(self, format="json", select=None, ignore=None, *, transcript_format=None, lmtp=False,
+                 show_undecidable=False, file="-"):
+        if format not in _FORMATS:
+            raise ValueError(f"smtpspec: lint format is one of {_FORMATS}, not {format!r}")
+        self._format = format
+        self._linter = _smtpspec._Linter(format, _ids(select, "select"), _ids(ignore, "ignore"), transcript_format,
+                                         bool(lmtp), bool(show_undecidable), str(file))
+
+    def feed(self, chunk):
+        """Reads and lints the next octets of the transcript (str is taken as UTF-8)."""
+        self._linter.feed(chunk)
+
+    def finish_json(self):
+        """The writer's text at the end of the input (for format="json", the canonical JSON text)."""
+        return self._linter.finish()
+
+    def finish(self):
+        """The input ended: the report, as lint() returns it."""
+        out = self._linter.finish()
+        return _json.loads(out) if self._format == "json" else out
+
+
 _RULES = _smtpspec._lint_rules()
 
 

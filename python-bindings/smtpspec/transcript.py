@@ -48,9 +48,51 @@ class Transcript:
 
 
 def read_transcript(text, format=None, *, max_line=_smtpspec._TRANSCRIPT_DEFAULT_MAX_LINE,
-                    max_messages=_smtpspec._TRANSCRIPT_DEFAULT_MAX_MESSAGES):
-    """Reads a transcript (str or bytes). format: a name from transcript_formats(), or None to detect."""
-    return Transcript(_smtpspec._transcript_read_json(text, format, max_line, max_messages))
+                    max_messages=_smtpspec._TRANSCRIPT_DEFAULT_MAX_MESSAGES,
+                    max_held=_smtpspec._TRANSCRIPT_DEFAULT_MAX_HELD):
+    """Reads a transcript (str or bytes). format: a name from transcript_formats(), or None to detect.
+
+    max_held: for postfix_debug, the octets of other processes' lines held back while one process's
+    conversation is read (a maillog interleaves smtpd processes).
+    """
+    return Transcript(_smtpspec._transcript_read_json(text, format, max_line, max_messages, max_held))
+
+
+class TranscriptReader:
+    """The streaming reader: feed() chunks (str or bytes; any split gives the same events) and get a
+    Transcript of what was read since the last call (format, detection, lines and octets so far);
+    finish() ends the input and returns the rest. The events, notes and errors of every answer,
+    concatenated, are read_transcript()'s. Nothing accumulates: memory stays bounded.
+
+        >>> r = smtpspec.TranscriptReader(format="rfc")
+        >>> r.feed("S: 220 mx\\nC: QU").events   # the first 64 KiB are buffered (look-ahead)
+        []
+        >>> [e["text"] for e in r.feed("IT\\n").events + r.finish().events]
+        ['220 mx\\r\\n', 'QUIT\\r\\n']
+    """
+
+    __slots__ = ("_reader", "_finished")
+
+    def __init__(self, format=None, *, max_line=_smtpspec._TRANSCRIPT_DEFAULT_MAX_LINE,
+                 max_messages=_smtpspec._TRANSCRIPT_DEFAULT_MAX_MESSAGES,
+                 max_held=_smtpspec._TRANSCRIPT_DEFAULT_MAX_HELD):
+        self._reader = _smtpspec._TranscriptReader(format, max_line, max_messages, max_held)
+        self._finished = False
+
+    def _check(self, what):
+        if self._finished:
+            raise ValueError(f"smtpspec: TranscriptReader.{what}() after finish()")
+
+    def feed(self, chunk):
+        """What was read from the input so far and not yet returned, as a Transcript."""
+        self._check("feed")
+        return Transcript(self._reader.feed(chunk))
+
+    def finish(self):
+        """The input ended: the rest, as a Transcript (its format, lines and octets are the whole input's)."""
+        self._check("finish")
+        self._finished = True
+        return Transcript(self._reader.finish())
 
 
 def detect_transcript_format(text):

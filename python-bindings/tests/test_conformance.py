@@ -28,7 +28,7 @@ KINDS = set(PARSERS) | {"enhanced_status", "reply", "format_reply"}
 KINDS.add("milter_decode")  # conformance/README.md, "Milter"
 KINDS.add("ehlo")  # issue 3: an EHLO reply's keywords against the IANA registry
 KINDS.add("transcript")  # issue 7: conformance/README.md, "Transcripts"
-TRANSCRIPT_OPTIONS = {"max_line", "max_messages"}
+TRANSCRIPT_OPTIONS = {"max_line", "max_messages", "max_held"}
 KINDS.add("lint")  # issue 7: conformance/README.md, "Lint"
 LINT_OPTIONS = {"select", "ignore", "transcript_format", "lmtp", "show_undecidable"}
 KINDS |= SESSION_KINDS  # issue 6: session, data_reader, proxy (session_vectors.py)

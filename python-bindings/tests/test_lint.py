@@ -145,3 +145,77 @@ def test_corpus_is_there():
 def test_corpus_findings(path):
     expected = path.with_name(path.name + ".findings.json").read_text(encoding="utf-8")
     assert smtpspec.lint_json(path.read_bytes()) + "\n" == expected
+
+
+# ---- the streaming Linter --------------------------------------------------------------------------------
+
+def streamed(data, step, **options):
+    lt = smtpspec.Linter(**options)
+    for i in range(0, len(data), step):
+        lt.feed(data[i:i + step])
+    return lt.finish_json()
+
+
+def test_linter_7_octet_chunks_of_every_corpus_file():
+    files = corpus_files()
+    assert len(files) > 100
+    bad = [p.name for p in files if streamed(p.read_bytes(), 7) != smtpspec.lint_json(p.read_bytes())]
+    assert bad == []
+    maillog = (CORPUS / "real" / "postfix-server-maillog.txt").read_bytes()
+    for fmt in ("text", "junit", "sarif"):
+        assert streamed(maillog, 7, format=fmt, file="m.log") == smtpspec.lint(maillog, fmt, file="m.log")
+
+
+def test_linter_1_octet_chunks_str_chunks_and_options():
+    data = (CASES / "ESC-MISSING.bad.txt").read_bytes()
+    assert streamed(data, 1) == smtpspec.lint_json(data)
+    assert streamed(data, 1, select="ESC-*", show_undecidable=True) == \
+        smtpspec.lint_json(data, select="ESC-*", show_undecidable=True)
+    lt = smtpspec.Linter(select=["ESC-MISSING"])
+    for i in range(0, len(ESC_BAD), 5):
+        lt.feed(ESC_BAD[i:i + 5])
+    r = lt.finish()
+    assert r == smtpspec.lint(ESC_BAD, select=["ESC-MISSING"]) and r["rules"]["ESC-MISSING"] == 1
+    with pytest.raises(ValueError):
+        lt.feed("x")
+    with pytest.raises(ValueError):
+        smtpspec.Linter(select=["NOPE"])
+    with pytest.raises(ValueError):
+        smtpspec.Linter("yaml")
+    with pytest.raises(TypeError):
+        smtpspec.Linter().feed(42)
+
+
+def test_linter_interleaved_postfix_maillog_one_connection_per_process():
+    data = (CASES / "SEQ-GREETING-FIRST.good.postfix-interleaved.txt").read_bytes()
+    whole = smtpspec.lint(data)
+    assert whole["connections"] == 2
+    assert whole["counts"] == {"error": 0, "warning": 0, "info": 0, "undecidable": 0, "dropped": 0}
+    assert streamed(data, 7) == smtpspec.lint_json(data)
+    merged = smtpspec.lint(data.replace(b"smtpd[4102]", b"smtpd[4101]"))
+    assert merged["counts"]["error"] > 0
+
+
+def test_linter_bad_input_never_crashes():
+    junk = bytes((i * 7919 + 13) & 0xFF for i in range(5000))
+    truncated = (b"S: 220 mx\r\nC: EHLO a\r\nS: 250 mx\r\nC: MAIL FROM:<a@b>\r\nS: 250 ok\r\n"
+                 b"C: RCPT TO:<c@d>\r\nS: 250 ok\r\nC: DATA\r\nS: 354 go\r\nC: Subject: half")
+    for data in (junk, truncated, b"\x00\xff\r\r\n\n", b""):
+        for step in (1, 7, 4096):
+            out = streamed(data, step)
+            assert out == smtpspec.lint_json(data)
+            assert list(json.loads(out)["counts"]) == ["error", "warning", "info", "undecidable", "dropped"]
+
+
+def test_linter_large_input_in_chunks_stays_bounded():
+    import resource
+    session = (CASES / "ESC-MISSING.good.txt").read_bytes() * 200  # ~100 KB per feed
+    lt = smtpspec.Linter(select=["ESC-*"])
+    lt.feed(session)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB
+    for _ in range(400):  # ~40 MB in all
+        lt.feed(session)
+    r = lt.finish()
+    grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    assert r["format"] == "rfc"
+    assert grown < 16 * 1024, f"max RSS grew {grown} KiB"

@@ -65,3 +65,78 @@ def test_detect():
 def test_every_sample_reads_without_errors(path):
     t = smtpspec.read_transcript(path.read_bytes())
     assert t.format is not None and t.ok and t.events
+
+
+# ---- the streaming TranscriptReader --------------------------------------------------------------------
+
+INTERLEAVED = pathlib.Path(__file__).resolve().parents[2] / "tests" / "lint" / "cases" / \
+    "SEQ-GREETING-FIRST.good.postfix-interleaved.txt"
+
+
+def streamed(data, step, **options):
+    """Every answer of a TranscriptReader fed `step`-octet chunks, merged as read_transcript() answers."""
+    r = smtpspec.TranscriptReader(**options)
+    merged = {"events": [], "notes": [], "errors": []}
+
+    def take(part):
+        for k in merged:
+            merged[k] += getattr(part, k)
+        return part
+
+    for i in range(0, len(data), step):
+        take(r.feed(data[i:i + step]))
+    last = take(r.finish()).to_dict()
+    last.update(merged)
+    return last
+
+
+@pytest.mark.parametrize("path", sorted(SAMPLES.iterdir()), ids=lambda p: p.name)
+def test_reader_chunks_give_read_transcript(path):
+    data = path.read_bytes()
+    whole = smtpspec.read_transcript(data).to_dict()
+    assert streamed(data, 7) == whole
+    if len(data) < 4000:
+        assert streamed(data, 1) == whole
+
+
+def test_reader_feed_returns_what_was_read_since():
+    r = smtpspec.TranscriptReader("rfc")
+    # The first 64 KiB are buffered (the reader looks ahead in them), then lines flow as they come.
+    a = r.feed("S: 220 mx\nC: QU")
+    assert (a.format, a.events, a.octets) == ("rfc", [], 15)
+    b = r.feed(b"IT\n" + b"S: 250 ok\n" * 7000 + b"C: NO")
+    assert [e["text"] for e in b.events[:3]] == ["220 mx\r\n", "QUIT\r\n", "250 ok\r\n"]
+    assert len(b.events) == 7002
+    assert r.feed(b"OP").events == []
+    assert [e["text"] for e in r.feed(bytearray(b"\n")).events] == ["NOOP\r\n"]
+    d = r.finish()
+    assert (d.events, d.lines, d.octets) == ([], 7003, 70026)
+    detecting = smtpspec.TranscriptReader()
+    assert detecting.feed("S: 220 mx\n").format is None  # not detected yet
+    assert detecting.finish().format == "rfc"
+    with pytest.raises(ValueError):
+        r.feed("x")
+    with pytest.raises(ValueError):
+        smtpspec.TranscriptReader("pcap")
+    with pytest.raises(TypeError):
+        smtpspec.TranscriptReader().feed(42)
+
+
+def test_reader_interleaved_postfix_processes():
+    data = INTERLEAVED.read_bytes()
+    whole = smtpspec.read_transcript(data)
+    assert [e["dir"] for e in whole.events].count("connect") == 2
+    assert whole.notes[0]["id"] == "interleaved_processes"
+    assert streamed(data, 7) == whole.to_dict()
+    small = smtpspec.read_transcript(data, max_held=200)
+    assert small.errors[0]["id"] == "held_lines_overflow"
+    assert [e["dir"] for e in small.events].count("connect") == 1
+    assert streamed(data, 7, max_held=200) == small.to_dict()
+
+
+def test_reader_bad_input_never_crashes():
+    junk = bytes((i * 7919 + 13) & 0xFF for i in range(3000))
+    for data, options in ((junk, {}), (junk, {"format": "raw"}), (b"C: DATA\nS: 354\nC: half", {}),
+                          (b"C: " + b"A" * 5000 + b"\n", {"max_line": 100, "format": "rfc"})):
+        assert streamed(data, 7, **options) == smtpspec.read_transcript(data, **options).to_dict()
+    assert smtpspec.read_transcript(junk).errors

@@ -25,6 +25,11 @@ int main() {
   const std::string_view bad = "MAIL FROM:<a@@example.org>";
   if (smtpspec::parse_command(bad).ok()) return fail("MAIL FROM:<a@@example.org> parsed");
 
+  // Issue 7 through the umbrella header: a transcript read and linted (its catalogues installed too).
+  const auto tr = smtpspec::transcript::read("S: 220 mx\nC: QUIT\nS: 221 bye\n");
+  if (!tr.ok() || tr.events.size() != 3) return fail("the RFC-style transcript was not read");
+  if (smtpspec::lint::lint(tr).has_errors()) return fail("a clean transcript has lint errors");
+
 #ifdef EXPECTED_VERSION
   if (std::string_view{SMTPSPEC_VERSION_STRING} != EXPECTED_VERSION)
     return fail("header version differs from the package version");

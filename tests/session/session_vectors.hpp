@@ -12,14 +12,18 @@
 // early_talker left out); no reply line is longer than 512 octets; nothing follows a 221 or 421.
 #pragma once
 #include <nlohmann/json.hpp>
+#include <algorithm>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "smtpspec/session.hpp"
-#include "../../src/json_escape.hpp"  // the canonical JSON string writer (white-box)
+#include "../../src/json_escape.hpp"     // the canonical JSON string writer (white-box)
+#include "../../src/session_fields.hpp"  // the session_config field table (white-box)
 
 namespace smtpspec_session_driver {
 
@@ -43,19 +47,64 @@ inline std::optional<std::string> from_hex(const std::string& hex) {
   return out;
 }
 
-inline std::optional<smtpspec::newline_policy> policy_from(const std::string& s) {
-  if (s == "reject") return smtpspec::newline_policy::reject;
-  if (s == "normalize") return smtpspec::newline_policy::normalize;
-  if (s == "accept") return smtpspec::newline_policy::accept;
-  return std::nullopt;
+namespace sb = smtpspec::bindings;
+
+// One field from its JSON value; false when the value does not fit the field's type (err set only
+// for an unknown hook name, which is named).
+inline bool field_from(const json& v, bool& f, std::string&) {
+  if (!v.is_boolean()) return false;
+  f = v.get<bool>();
+  return true;
+}
+inline bool field_from(const json& v, std::string& f, std::string&) {
+  if (!v.is_string()) return false;
+  f = v.get<std::string>();
+  return true;
+}
+inline bool field_from(const json& v, std::vector<std::string>& f, std::string&) {
+  const auto is_string = [](const json& e) { return e.is_string(); };
+  if (!v.is_array() || !std::all_of(v.begin(), v.end(), is_string)) return false;
+  f = v.get<std::vector<std::string>>();
+  return true;
+}
+inline bool field_from(const json& v, std::vector<smtpspec::hook>& f, std::string& err) {
+  if (!v.is_array()) return false;
+  f.clear();
+  for (const auto& h : v) {
+    auto hk = h.is_string() ? smtpspec::hook_from_string(h.get<std::string>()) : std::nullopt;
+    if (!hk) {
+      err = "unknown hook " + h.dump();
+      return false;
+    }
+    f.push_back(*hk);
+  }
+  return true;
+}
+template <class T>
+bool field_from(const json& v, T& f, std::string&) {
+  if constexpr (sb::is_named_enum<T>) {
+    const auto e = v.is_string() ? sb::enum_from_name<T>(v.get<std::string>()) : std::nullopt;
+    if (!e) return false;
+    f = *e;
+  } else if constexpr (std::is_unsigned_v<T>) {
+    if (!v.is_number_unsigned()) return false;
+    f = static_cast<T>(v.get<std::uint64_t>());
+  } else {
+    if (!v.is_number_integer()) return false;
+    f = v.get<T>();
+  }
+  return true;
 }
 
-inline std::optional<smtpspec::proxy_protocol> proxy_from(const std::string& s) {
-  if (s == "none") return smtpspec::proxy_protocol::none;
-  if (s == "v1") return smtpspec::proxy_protocol::v1;
-  if (s == "v2") return smtpspec::proxy_protocol::v2;
-  if (s == "any") return smtpspec::proxy_protocol::any;
-  return std::nullopt;
+// Sets the field of `t` named `k` (the fields as `visit` lists them: src/session_fields.hpp, the
+// table the JS and Python surfaces iterate too); false when no field has that name or v does not fit.
+template <class T, class Visit>
+bool set_field(T& t, Visit visit, const std::string& k, const json& v, std::string& err) {
+  bool ok = false;
+  visit(t, [&](const char* name, auto& f) {
+    if (k == name) ok = field_from(v, f, err);
+  });
+  return ok;
 }
 
 // session_config from its JSON form (field names as in C++); unknown keys are errors.
@@ -67,84 +116,24 @@ inline bool config_from(const json& j, smtpspec::session_config& c, std::string&
   for (auto it = j.begin(); it != j.end(); ++it) {
     const std::string& k = it.key();
     const json& v = it.value();
-    auto flag = [&](bool& b) {
-      if (!v.is_boolean()) return false;
-      b = v.get<bool>();
-      return true;
-    };
-    bool ok = true;
-    if (k == "hostname" && v.is_string()) c.hostname = v.get<std::string>();
-    else if (k == "greeting" && v.is_string()) c.greeting = v.get<std::string>();
-    else if (k == "lmtp") ok = flag(c.lmtp);
-    else if (k == "profile" && v.is_string() && (v == "strict" || v == "lenient"))
-      c.profile = v == "strict" ? smtpspec::profile::strict : smtpspec::profile::lenient;
-    else if (k == "pipelining") ok = flag(c.pipelining);
-    else if (k == "size") ok = flag(c.size);
-    else if (k == "eightbitmime") ok = flag(c.eightbitmime);
-    else if (k == "smtputf8") ok = flag(c.smtputf8);
-    else if (k == "dsn") ok = flag(c.dsn);
-    else if (k == "chunking") ok = flag(c.chunking);
-    else if (k == "binarymime") ok = flag(c.binarymime);
-    else if (k == "starttls") ok = flag(c.starttls);
-    else if (k == "auth") ok = flag(c.auth);
-    else if (k == "auth_mechanisms" && v.is_array()) c.auth_mechanisms = v.get<std::vector<std::string>>();
-    else if (k == "auth_requires_tls") ok = flag(c.auth_requires_tls);
-    else if (k == "enhancedstatuscodes") ok = flag(c.enhancedstatuscodes);
-    else if (k == "requiretls") ok = flag(c.requiretls);
-    else if (k == "xclient") ok = flag(c.xclient);
-    else if (k == "xforward") ok = flag(c.xforward);
-    else if (k == "proxy" && v.is_string() && proxy_from(v.get<std::string>())) c.proxy = *proxy_from(v.get<std::string>());
-    else if (k == "relaying") ok = flag(c.relaying);
-    else if (k == "bare_lf" && v.is_string() && policy_from(v.get<std::string>())) c.bare_lf = *policy_from(v.get<std::string>());
-    else if (k == "bare_cr" && v.is_string() && policy_from(v.get<std::string>())) c.bare_cr = *policy_from(v.get<std::string>());
-    else if (k == "bare_newline_reject_code" && v.is_number_integer()) c.bare_newline_reject_code = v.get<int>();
-    else if (k == "reject_unauth_pipelining") ok = flag(c.reject_unauth_pipelining);
-    else if (k == "buffer_message") ok = flag(c.buffer_message);
-    else if (k == "hooks" && v.is_array()) {
-      c.hooks.clear();
-      for (const auto& h : v) {
-        auto hk = h.is_string() ? smtpspec::hook_from_string(h.get<std::string>()) : std::nullopt;
-        if (!hk) {
-          err = "unknown hook " + h.dump();
-          return false;
-        }
-        c.hooks.push_back(*hk);
-      }
-    } else if (k == "limits" && v.is_object()) {
-      auto& l = c.limits;
+    if (k == "limits" && v.is_object()) {
       for (auto li = v.begin(); li != v.end(); ++li) {
         if (!li.value().is_number_unsigned()) {
           err = "limit " + li.key() + " is not a number";
           return false;
         }
-        const auto n = li.value().get<std::uint64_t>();
-        const std::string& lk = li.key();
-        if (lk == "command_line") l.command_line = n;
-        else if (lk == "command_line_hard") l.command_line_hard = n;
-        else if (lk == "auth_line") l.auth_line = n;
-        else if (lk == "data_line") l.data_line = n;
-        else if (lk == "message_size") l.message_size = n;
-        else if (lk == "recipients") l.recipients = n;
-        else if (lk == "transactions") l.transactions = n;
-        else if (lk == "errors_soft") l.errors_soft = n;
-        else if (lk == "errors_hard") l.errors_hard = n;
-        else if (lk == "unknown_commands") l.unknown_commands = n;
-        else if (lk == "auth_failures") l.auth_failures = n;
-        else if (lk == "pipelined_commands") l.pipelined_commands = n;
-        else if (lk == "input_buffer") l.input_buffer = n;
-        else if (lk == "command_timeout") l.command_timeout = static_cast<std::uint32_t>(n);
-        else if (lk == "data_timeout") l.data_timeout = static_cast<std::uint32_t>(n);
-        else if (lk == "min_data_rate") l.min_data_rate = static_cast<std::uint32_t>(n);
-        else {
-          err = "unknown limit " + lk;
+        std::string unused;
+        const auto limits = [](auto& t, auto&& f) { sb::visit_limits(t, f); };
+        if (!set_field(c.limits, limits, li.key(), li.value(), unused)) {
+          err = "unknown limit " + li.key();
           return false;
         }
       }
-    } else {
-      ok = false;
+      continue;
     }
-    if (!ok) {
-      err = "bad config field " + k;
+    std::string why;
+    if (!set_field(c, [](auto& t, auto&& f) { sb::visit_config(t, f); }, k, v, why)) {
+      err = why.empty() ? "bad config field " + k : why;
       return false;
     }
   }
@@ -157,15 +146,9 @@ inline bool peer_from(const json& j, smtpspec::connection_info& p, std::string& 
     return false;
   }
   for (auto it = j.begin(); it != j.end(); ++it) {
-    const std::string& k = it.key();
-    const json& v = it.value();
-    if (k == "remote_address" && v.is_string()) p.remote_address = v.get<std::string>();
-    else if (k == "local_address" && v.is_string()) p.local_address = v.get<std::string>();
-    else if (k == "remote_port" && v.is_number_unsigned()) p.remote_port = v.get<std::uint16_t>();
-    else if (k == "local_port" && v.is_number_unsigned()) p.local_port = v.get<std::uint16_t>();
-    else if (k == "remote_name" && v.is_string()) p.remote_name = v.get<std::string>();
-    else {
-      err = "bad peer field " + k;
+    std::string unused;
+    if (!set_field(p, [](auto& t, auto&& f) { sb::visit_peer(t, f); }, it.key(), it.value(), unused)) {
+      err = "bad peer field " + it.key();
       return false;
     }
   }

@@ -158,6 +158,7 @@ FILES["smtplib"] = [
 
 PFX = "Nov 22 09:53:05 mx postfix/smtpd[9210]: "
 SMTP = "Nov 22 10:00:01 relay postfix/smtp[4242]: "
+P1, P2, P3 = (f"Nov 22 10:00:0{i} mx postfix/smtpd[{i}00]: " for i in (1, 2, 3))
 FILES["postfix"] = [
     "Postfix debug_peer logs: direction from the process (smtpd '<' = from the client; smtp '>' = to",
     "the server), every other line skipped; no DATA content (the capabilities say so).",
@@ -174,6 +175,31 @@ FILES["postfix"] = [
         note="the smtp client logs '>' for what it sent: the opposite of smtpd"),
     vec("noise-runs", PFX + "a\n" + PFX + "b\n" + PFX + "c\n" + "Nov 22 09:53:05 mx postfix/cleanup[1]: x\n" + PFX + "< h[1.2.3.4]: QUIT\n",
         {"events": [ev("client", "QUIT\r\n", line=5)], "notes": [msg("skipped_lines", 1, 4)]}),
+    vec("interleaved-processes",
+        P1 + "connect from a[192.0.2.1]\n" + P1 + "> a[192.0.2.1]: 220 mx\n"
+        + P2 + "connect from b[192.0.2.2]\n" + P2 + "> b[192.0.2.2]: 220 mx\n"
+        + P1 + "< a[192.0.2.1]: QUIT\n" + P3 + "< c[192.0.2.3]: NOOP\n" + P2 + "< b[192.0.2.2]: QUIT\n"
+        + P1 + "disconnect from a[192.0.2.1] quit=1 commands=1\n" + P3 + "> c[192.0.2.3]: 250 ok\n",
+        {"format": "postfix_debug",
+         "events": [ev("connect", line=1, offset=0), ev("server", "220 mx\r\n", line=2),
+                    ev("client", "QUIT\r\n", line=5),
+                    ev("connect", line=3, offset=2 * len(P1) + 49), ev("server", "220 mx\r\n", line=4),
+                    ev("client", "QUIT\r\n", line=7),
+                    ev("connect", line=6), ev("client", "NOOP\r\n", line=6), ev("server", "250 ok\r\n", line=9)],
+         "notes": [msg("interleaved_processes", 3, 1, P2 + "connect from b[192.0.2.2]"), msg("skipped_lines", 8)],
+         "errors": [], "lines": 9},
+        note="a maillog interleaves smtpd processes: each process's conversation is its own connection, "
+             "replayed after the one before it ends (disconnect from, or the end of the input); process 3 "
+             "began before the log did, so its connect is the reader's, at its first line"),
+    vec("held-lines-overflow",
+        P1 + "connect from a[192.0.2.1]\n" + P2 + "connect from b[192.0.2.2]\n" + P2 + "< b[192.0.2.2]: EHLO b\n"
+        + P1 + "< a[192.0.2.1]: EHLO a\n" + P2 + "disconnect from b[192.0.2.2]\n" + P3 + "< c[192.0.2.3]: NOOP\n",
+        {"events": [ev("connect", line=1), ev("client", "EHLO a\r\n", line=4),
+                    ev("connect", line=6), ev("client", "NOOP\r\n", line=6)],
+         "errors": [msg("held_lines_overflow", 3, 1, P2 + "< b[192.0.2.2]: EHLO b")]},
+        options={"max_held": 200},
+        note="max_held bounds the lines held back (octets plus 64 per line): process 2's conversation is "
+             "dropped at the line that did not fit, up to its disconnect"),
 ]
 
 SINK = "smtp-sink: "

@@ -26,6 +26,11 @@ const std::vector<std::string> k_pieces = {
     "Nov 1 00:00:00 h postfix/smtpd[1]: < a[1.2.3.4]: EHLO x\n",
     "Nov 1 00:00:00 h postfix/smtpd[1]: > a[1.2.3.4]: 250 x\n",
     "Nov 1 00:00:00 h postfix/smtpd[1]: connect from a[1.2.3.4]\n", "smtp-sink: EHLO x\n",
+    // Interleaved processes (held back and replayed as their own connections).
+    "Nov 1 00:00:00 h postfix/smtpd[2]: < b[1.2.3.5]: MAIL FROM:<a@b>\n",
+    "Nov 1 00:00:00 h postfix/smtpd[2]: disconnect from b[1.2.3.5]\n",
+    "Nov 1 00:00:00 h postfix/smtpd[1]: disconnect from a[1.2.3.4] ehlo=1\n",
+    "Nov 1 00:00:00 h postfix/smtp[3]: > mx[1.2.3.6]:25: EHLO y\n",
     "sess=1\rsmtp-sink: .\n", "smtp-sink: connect (AF_INET 1.2.3.4)\n",
     "=====\n", "Follow: tcp,ascii\n", "Follow: tcp,hex\n", "\t5\n", "5\n", "220 x\n", "\r\n", "\n",
     "00000000  32 35 30 0d 0a                    250..\n", "\t00000000  51 55 49 54  QUIT\n",
@@ -69,6 +74,7 @@ RC_GTEST_PROP(TranscriptProperty, AnySplitGivesTheSameTranscript, (std::vector<s
   const int which = *rc::gen::inRange(0, n + 1);
   if (which < n) o.fmt = static_cast<t::format>(which);
   o.sniff_bytes = *rc::gen::element<std::size_t>(0, 16, 1 << 16);
+  o.max_held = *rc::gen::element<std::size_t>(200, 1 << 24);  // postfix_debug: overflowing or not
   std::size_t c1 = in.empty() ? 0 : a % (in.size() + 1);
   std::size_t c2 = in.empty() ? 0 : b % (in.size() + 1);
   if (c1 > c2) std::swap(c1, c2);

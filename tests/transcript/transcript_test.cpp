@@ -355,6 +355,128 @@ TEST(TranscriptPostfix, SmtpClientArrowsPointTheOtherWay) {
   EXPECT_EQ(s[0].octets, "250-mx.example.net\r\n");
 }
 
+namespace {
+
+// A maillog interleaving three smtpd processes (Postfix runs one per connection): 100 holds the
+// line, 200 and 300 are held back and replayed, each as its own connection, in the order they began.
+const std::string k_interleaved =
+    "Nov 22 10:00:00 mx postfix/smtpd[100]: connect from a[192.0.2.1]\n"                   // 1
+    "Nov 22 10:00:00 mx postfix/smtpd[100]: > a[192.0.2.1]: 220 mx\n"                       // 2
+    "Nov 22 10:00:01 mx postfix/smtpd[200]: connect from b[192.0.2.2]\n"                   // 3
+    "Nov 22 10:00:01 mx postfix/smtpd[200]: > b[192.0.2.2]: 220 mx\n"                       // 4
+    "Nov 22 10:00:01 mx postfix/smtpd[100]: < a[192.0.2.1]: EHLO a\n"                       // 5
+    "Nov 22 10:00:02 mx postfix/smtpd[200]: < b[192.0.2.2]: HELO b\n"                       // 6
+    "Nov 22 10:00:02 mx postfix/cleanup[7]: 1234: message-id=<x@y>\n"                        // 7
+    "Nov 22 10:00:02 mx postfix/smtpd[300]: > c[192.0.2.3]: 250 ok\n"                       // 8
+    "Nov 22 10:00:02 mx postfix/smtpd[100]: > a[192.0.2.1]: 250 mx\n"                       // 9
+    "Nov 22 10:00:03 mx postfix/smtpd[200]: disconnect from b[192.0.2.2] helo=1 commands=1\n"  // 10
+    "Nov 22 10:00:03 mx postfix/smtpd[100]: disconnect from a[192.0.2.1] ehlo=1 commands=1\n"  // 11
+    "Nov 22 10:00:04 mx postfix/smtpd[300]: < c[192.0.2.3]: QUIT\n";                        // 12
+
+std::string summary(const std::vector<t::event>& events) {
+  std::string out;
+  for (const auto& e : events) {
+    out += std::to_string(e.line) + std::string(t::to_string(e.dir)).substr(0, 1);
+    if (!e.octets.empty()) out += "(" + e.octets.substr(0, e.octets.size() - 2) + ")";
+    out += " ";
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST(TranscriptPostfix, InterleavedProcessesAreReadOneConversationAtATime) {
+  const auto tr = t::read(k_interleaved);
+  ASSERT_EQ(tr.fmt, format::postfix_debug);
+  EXPECT_TRUE(tr.ok());
+  // 100 flows out; 200 (held from line 3) follows 100's disconnect; 300 began mid-conversation
+  // (the log started later), so its connect is the reader's, at its first line.
+  EXPECT_EQ(summary(tr.events),
+            "1c 2s(220 mx) 5c(EHLO a) 9s(250 mx) 3c 4s(220 mx) 6c(HELO b) 8c 8s(250 ok) 12c(QUIT) ");
+  // Events keep their source offsets.
+  EXPECT_EQ(tr.events[4].offset, k_interleaved.find("Nov 22 10:00:01 mx postfix/smtpd[200]: connect"));
+  ASSERT_FALSE(tr.notes.empty());
+  EXPECT_EQ(tr.notes[0].id, message_id::interleaved_processes);
+  EXPECT_EQ(tr.notes[0].line, 3u);
+  EXPECT_EQ(tr.lines, 12u);
+}
+
+TEST(TranscriptPostfix, InterleavedAnySplitGivesTheSameEvents) {
+  for (std::size_t step : {1u, 7u, 64u}) {
+    t::options o;
+    o.sniff_bytes = 100;  // detection early, then the demultiplexing runs while streaming
+    t::reader r(o);
+    std::vector<t::event> ev;
+    for (std::size_t i = 0; i < k_interleaved.size(); i += step) {
+      r.feed(std::string_view(k_interleaved).substr(i, step));
+      ev.insert(ev.end(), r.events().begin(), r.events().end());
+      r.clear();
+    }
+    r.finish();
+    ev.insert(ev.end(), r.events().begin(), r.events().end());
+    EXPECT_EQ(summary(ev), summary(t::read(k_interleaved).events)) << "step " << step;
+  }
+  // take(): the parts concatenate to the whole; the last one carries the format and the counts.
+  t::options o;
+  o.sniff_bytes = 100;
+  t::reader r(o);
+  r.feed(k_interleaved.substr(0, 300));
+  auto a = r.take();
+  EXPECT_EQ(a.fmt, format::postfix_debug);
+  EXPECT_EQ(a.octets, 300u);
+  r.feed(k_interleaved.substr(300));
+  r.finish();
+  auto b = r.take();
+  EXPECT_TRUE(r.events().empty());
+  b.events.insert(b.events.begin(), a.events.begin(), a.events.end());
+  b.notes.insert(b.notes.begin(), a.notes.begin(), a.notes.end());
+  EXPECT_EQ(t::to_json(b), t::to_json(t::read(k_interleaved, o)));
+}
+
+TEST(TranscriptPostfix, ASingleProcessReusedForSeveralConnectionsIsUnchanged) {
+  const std::string p = "Nov 22 10:00:00 mx postfix/smtpd[100]: ";
+  const auto tr = t::read(p + "connect from a[1.2.3.4]\n" + p + "< a[1.2.3.4]: QUIT\n" + p +
+                          "disconnect from a[1.2.3.4]\n" + p + "connect from a[1.2.3.4]\n" + p +
+                          "< a[1.2.3.4]: NOOP\n");
+  EXPECT_EQ(summary(tr.events), "1c 2c(QUIT) 4c 5c(NOOP) ");
+  for (const auto& n : tr.notes) EXPECT_NE(n.id, message_id::interleaved_processes);
+}
+
+TEST(TranscriptPostfix, HeldLinesAreBoundedByMaxHeld) {
+  // 100 never disconnects; 200's lines would be held until the end: beyond max_held its
+  // conversation is dropped with an error naming the line, and memory stays bounded.
+  const std::string a = "Nov 22 10:00:00 mx postfix/smtpd[100]: ", b = "Nov 22 10:00:00 mx postfix/smtpd[200]: ";
+  std::string log = a + "connect from a[1.2.3.4]\n" + b + "connect from b[1.2.3.4]\n";
+  for (int i = 0; i < 50; ++i) log += b + "< b[1.2.3.4]: NOOP\n" + a + "< a[1.2.3.4]: NOOP\n";
+  log += b + "disconnect from b[1.2.3.4]\n" + b + "connect from b[1.2.3.4]\n" + b + "< b[1.2.3.4]: QUIT\n";
+  t::options o;
+  o.max_held = 1000;  // about ten held lines
+  const auto tr = t::read(log, o);
+  ASSERT_EQ(tr.errors.size(), 1u);
+  EXPECT_EQ(tr.errors[0].id, message_id::held_lines_overflow);
+  EXPECT_GT(tr.errors[0].line, 10u);
+  EXPECT_LT(tr.errors[0].line, 30u);
+  // 100's 51 events; 200's first conversation is gone; its next one (after the disconnect) is read.
+  std::size_t a_events = 0;
+  for (const auto& e : tr.events) a_events += e.line <= 2 || (e.line % 2 == 0 && e.line < 103) ? 1 : 0;
+  EXPECT_EQ(a_events, 51u);
+  EXPECT_EQ(summary({tr.events.end() - 2, tr.events.end()}), "104c 105c(QUIT) ");
+  EXPECT_EQ(tr.events.size(), 53u);
+  // At most 1024 processes are held: the 1025th is dropped, the others replayed.
+  std::string many = a + "connect from a[1.2.3.4]\n";
+  for (int pid = 1; pid <= 1025; ++pid)
+    many += "Nov 22 10:00:00 mx postfix/smtpd[" + std::to_string(1000 + pid) + "]: < b[1.2.3.4]: NOOP\n";
+  const auto capped = t::read(many);
+  ASSERT_EQ(capped.errors.size(), 1u);
+  EXPECT_EQ(capped.errors[0].id, message_id::held_lines_overflow);
+  EXPECT_EQ(capped.errors[0].line, 1026u);
+  EXPECT_EQ(capped.events.size(), 1u + 2u * 1024u);  // each held process: connect and its NOOP
+  // With room, all of 200 is replayed after 100.
+  const auto roomy = t::read(log);
+  EXPECT_TRUE(roomy.ok());
+  EXPECT_EQ(roomy.events.size(), 51u + 51u + 2u);
+}
+
 // ---- smtp-sink ---------------------------------------------------------------------------------
 
 TEST(TranscriptSmtpSink, CommandsAndConnections) {

@@ -1,7 +1,7 @@
 // The transcript conformance vector kind, for the C++ runner (tests/conformance_runner.cpp).
 // Schema: conformance/README.md, "Transcripts".
 //   transcript  input | input_hex, format (a catalogue name; absent or null: detect),
-//               options {max_line, max_messages, sniff_bytes}  -> to_json(read(input, options))
+//               options {max_line, max_messages, sniff_bytes, max_held}  -> to_json(read(input, options))
 // Invariant checked on every vector: the streaming reader fed the input in two parts, at every
 // split point (every 7th for long inputs), gives the same events, notes and errors.
 #pragma once
@@ -65,6 +65,7 @@ inline std::optional<transcript_outcome> run(const json& v, std::string& err) {
       if (it.key() == "max_line") o.max_line = n;
       else if (it.key() == "max_messages") o.max_messages = n;
       else if (it.key() == "sniff_bytes") o.sniff_bytes = n;
+      else if (it.key() == "max_held") o.max_held = n;
       else {
         err = "unknown transcript option " + it.key();
         return std::nullopt;

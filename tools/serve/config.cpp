@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "../../src/session_fields.hpp"  // the session_config field and enum names (one table)
 #include "serve.hpp"
 
 namespace smtpspec::serve {
@@ -14,19 +15,23 @@ namespace {
 
 using json = nlohmann::json;
 
-std::optional<proxy_protocol> proxy_from(std::string_view s) {
-  if (s == "none") return proxy_protocol::none;
-  if (s == "v1") return proxy_protocol::v1;
-  if (s == "v2") return proxy_protocol::v2;
-  if (s == "any") return proxy_protocol::any;
-  return std::nullopt;
+// The names of a session enum (src/session_fields.hpp) as an error text lists them: "a, b or c".
+template <class E>
+std::string names_of() {
+  std::string out;
+  const auto& rows = bindings::enum_names<E>::rows;
+  for (std::size_t i = 0; i < std::size(rows); ++i) {
+    if (i > 0) out += i + 1 == std::size(rows) ? " or " : ", ";
+    out += rows[i].first;
+  }
+  return out;
 }
 
-std::optional<newline_policy> newline_from(std::string_view s) {
-  if (s == "reject") return newline_policy::reject;
-  if (s == "normalize") return newline_policy::normalize;
-  if (s == "accept") return newline_policy::accept;
-  return std::nullopt;
+template <class E>
+std::vector<std::string> name_list() {
+  std::vector<std::string> out;
+  for (const auto& [n, e] : bindings::enum_names<E>::rows) out.emplace_back(n);
+  return out;
 }
 
 std::optional<log_level> level_from(std::string_view s) {
@@ -46,28 +51,13 @@ std::optional<std::string> load_limits(const json& j, session_limits& l) {
   if (!j.is_object()) return std::string("\"limits\" must be an object");
   for (const auto& [key, v] : j.items()) {
     if (!v.is_number_unsigned()) return "limits." + key + " must be a non-negative integer";
-#define SMTPSPEC_LIMIT(name)                                \
-  if (key == #name) {                                       \
-    l.name = v.get<decltype(session_limits::name)>();       \
-    continue;                                               \
-  }
-    SMTPSPEC_LIMIT(command_line)
-    SMTPSPEC_LIMIT(command_line_hard)
-    SMTPSPEC_LIMIT(auth_line)
-    SMTPSPEC_LIMIT(data_line)
-    SMTPSPEC_LIMIT(message_size)
-    SMTPSPEC_LIMIT(recipients)
-    SMTPSPEC_LIMIT(transactions)
-    SMTPSPEC_LIMIT(errors_soft)
-    SMTPSPEC_LIMIT(errors_hard)
-    SMTPSPEC_LIMIT(unknown_commands)
-    SMTPSPEC_LIMIT(auth_failures)
-    SMTPSPEC_LIMIT(pipelined_commands)
-    SMTPSPEC_LIMIT(input_buffer)
-    SMTPSPEC_LIMIT(command_timeout)
-    SMTPSPEC_LIMIT(data_timeout)
-    SMTPSPEC_LIMIT(min_data_rate)
-#undef SMTPSPEC_LIMIT
+    bool found = false;
+    bindings::visit_limits(l, [&](const char* name, auto& f) {
+      if (key != name) return;
+      found = true;
+      f = v.get<std::remove_reference_t<decltype(f)>>();
+    });
+    if (found) continue;
     return "unknown key limits." + key;
   }
   return std::nullopt;
@@ -132,11 +122,11 @@ std::optional<std::string> load_key(const std::string& key, const json& v, optio
     if (!v.is_string()) return key + " must be a string";
     const auto s = v.get<std::string>();
     if (k == "proxy") {
-      if (auto p = proxy_from(s)) o.proxy = *p;
-      else return "proxy must be none, v1, v2 or any";
+      if (auto p = bindings::enum_from_name<proxy_protocol>(s)) o.proxy = *p;
+      else return "proxy must be " + names_of<proxy_protocol>();
     } else if (k == "barenewline") {
-      if (auto p = newline_from(s)) o.bare_newline = *p;
-      else return "bare-newline must be reject, normalize or accept";
+      if (auto p = bindings::enum_from_name<newline_policy>(s)) o.bare_newline = *p;
+      else return "bare-newline must be " + names_of<newline_policy>();
     } else {
       if (auto p = level_from(s)) o.level = *p;
       else return "log-level must be error, info or debug";
@@ -203,9 +193,9 @@ void add_subcommand(CLI::App& app) {
   sub->add_option("--milter", o.milters, "Milter to consult, inet:HOST:PORT (repeatable)");
   sub->add_flag("--lmtp", o.lmtp, "Speak LMTP (RFC 2033): LHLO, a reply per recipient after DATA");
   sub->add_option("--proxy", v->proxy, "PROXY protocol header expected before the greeting")
-      ->check(CLI::IsMember({"none", "v1", "v2", "any"}));
+      ->check(CLI::IsMember(name_list<proxy_protocol>()));
   sub->add_option("--bare-newline", v->bare_newline, "Bare LF / bare CR: reject (default), normalize, accept")
-      ->check(CLI::IsMember({"reject", "normalize", "accept"}));
+      ->check(CLI::IsMember(name_list<newline_policy>()));
   sub->add_option("--max-message-size", v->max_message_size, "Largest message in octets (SIZE; default 10485760)");
   sub->add_option("--max-recipients", v->max_recipients, "Recipients per transaction (default 1000)");
   sub->add_option("--max-connections", o.max_connections, "Concurrent connections; more get 421 4.3.2")
@@ -240,8 +230,8 @@ void add_subcommand(CLI::App& app) {
     if (given("--reject-recipient")) r.reject_recipients = c.reject_recipients;
     if (given("--milter")) r.milters = c.milters;
     if (given("--lmtp")) r.lmtp = true;
-    if (given("--proxy")) r.proxy = *proxy_from(v->proxy);
-    if (given("--bare-newline")) r.bare_newline = *newline_from(v->bare_newline);
+    if (given("--proxy")) r.proxy = *bindings::enum_from_name<proxy_protocol>(v->proxy);
+    if (given("--bare-newline")) r.bare_newline = *bindings::enum_from_name<newline_policy>(v->bare_newline);
     if (given("--max-message-size")) r.max_message_size = v->max_message_size;
     if (given("--max-recipients")) r.max_recipients = v->max_recipients;
     if (given("--max-connections")) r.max_connections = c.max_connections;

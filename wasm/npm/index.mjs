@@ -12,7 +12,7 @@ export const {
 // Issue 3: the SMTP service extension registry (EHLO keywords).
 export const { extensionCatalogue } = smtpspec;
 // Issue 7: transcript readers.
-export const { readTranscript, detectTranscriptFormat, transcriptFormats, transcriptMessages } = smtpspec;
+export const { readTranscript, detectTranscriptFormat, transcriptFormats, transcriptMessages, TranscriptReader } = smtpspec;
 // Issue 7: smtpspec lint.
-export const { lint, lintRules } = smtpspec;
+export const { lint, lintRules, Linter } = smtpspec;
 export default smtpspec;

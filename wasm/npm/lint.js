@@ -72,6 +72,51 @@ function lintText(text, options) {
   return nativeModule().lintOutput(bytesOf(text, 'the transcript'), ...args);
 }
 
+const registry = new FinalizationRegistry((id) => nativeModule().streamFree(id));
+
+// The streaming linter: feed() chunks of a transcript (string or octets, any split), finish() returns
+// what lint() returns for the whole input. The chunks go through the C++ streaming reader into a
+// lint::linter as they come, so memory stays bounded (per connection) however long the input is.
+class Linter {
+  #id;
+  #output;
+  #file;
+  #finished = false;
+  constructor(options) {
+    const [output, select, ignore, tf, lmtp, showUndecidable, file] = lintArgs(options);
+    this.#output = output;
+    this.#file = file;
+    this.#id = nativeModule().linterNew(select, ignore, tf, lmtp, showUndecidable);
+    registry.register(this, this.#id, this);
+  }
+  #check(what) {
+    if (this.#id === 0) throw new Error(`smtpspec: Linter.${what}() after close()`);
+    if (this.#finished) throw new Error(`smtpspec: Linter.${what}() after finish()`);
+  }
+  feed(chunk) {
+    this.#check('feed');
+    nativeModule().streamFeed(this.#id, bytesOf(chunk, 'the chunk'));
+  }
+  /** The writer's text (the canonical JSON text for json), as _lintJson() gives it. */
+  _finishText() {
+    this.#check('finish');
+    this.#finished = true;
+    return nativeModule().streamFinish(this.#id, this.#output, this.#file);
+  }
+  /** The report: an object for format json (the default), else the writer's string. */
+  finish() {
+    const out = this._finishText();
+    return this.#output === 'json' ? JSON.parse(out) : out;
+  }
+  /** Frees the native linter (a FinalizationRegistry frees forgotten ones). */
+  close() {
+    if (this.#id === 0) return;
+    registry.unregister(this);
+    nativeModule().streamFree(this.#id);
+    this.#id = 0;
+  }
+}
+
 const exported = {
   /** Lints a transcript (string or octets): an object for format json (the default), else a string. */
   lint: (text, options) => {
@@ -80,6 +125,7 @@ const exported = {
   },
   /** Every rule: {id, rfc, section, severity, side, quote, summary, url, implemented}, frozen. */
   lintRules: () => rules(),
+  Linter,
 };
 
 function install(exports) {

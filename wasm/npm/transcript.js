@@ -3,6 +3,8 @@
 // swaks, Python smtplib, Postfix debug logs, smtp-sink, tshark follow, the raw capture) read into
 // events, with what each format keeps and loses. Every answer is the C++ core's canonical JSON
 // (bind_transcript.cpp; conformance/README.md, "Transcripts"), parsed into a plain object.
+// TranscriptReader streams: its native half (a handle of bind_lint.cpp's stream table) answers what
+// was read since the last call, so nothing accumulates.
 // index.js installs these functions on the package's exports.
 
 const { bytesOf, nativeModule } = require('./reply.js');
@@ -34,10 +36,57 @@ function count(options, key) {
   return v;
 }
 
+const OPTION_KEYS = new Set(['format', 'max_line', 'max_messages', 'max_held']);
+function optionsOf(options) {
+  if (options === undefined || options === null) return ['', -1, -1, -1];
+  if (typeof options !== 'object') throw new TypeError('smtpspec: transcript options must be an object');
+  for (const k of Object.keys(options)) {
+    if (!OPTION_KEYS.has(k)) throw new TypeError(`smtpspec: unknown transcript option ${JSON.stringify(k)}`);
+  }
+  return [formatOf(options), count(options, 'max_line'), count(options, 'max_messages'), count(options, 'max_held')];
+}
+
 /** The canonical JSON text of a transcript read (for the tests that compare it with C++). */
 function readTranscriptJson(text, options) {
-  return nativeModule().transcriptReadJson(bytesOf(text, 'the transcript'), formatOf(options),
-    count(options, 'max_line'), count(options, 'max_messages'));
+  return nativeModule().transcriptReadJson(bytesOf(text, 'the transcript'), ...optionsOf(options));
+}
+
+const registry = new FinalizationRegistry((id) => nativeModule().streamFree(id));
+
+// The streaming reader: feed() chunks (any split gives the same events) and get what was read since
+// the last call, in the shape readTranscript() returns (format, detection, lines and octets so far);
+// finish() ends the input and returns the rest. Concatenating the events, notes and errors of every
+// answer gives readTranscript()'s. Nothing accumulates on either side: memory stays bounded.
+class TranscriptReader {
+  #id;
+  #finished = false;
+  constructor(options) {
+    this.#id = nativeModule().transcriptReaderNew(...optionsOf(options));
+    registry.register(this, this.#id, this);
+  }
+  #check(what) {
+    if (this.#id === 0) throw new Error(`smtpspec: TranscriptReader.${what}() after close()`);
+    if (this.#finished) throw new Error(`smtpspec: TranscriptReader.${what}() after finish()`);
+  }
+  /** The canonical JSON text of feed() (for the tests that compare it with C++). */
+  _feedJson(chunk) {
+    this.#check('feed');
+    return nativeModule().streamFeed(this.#id, bytesOf(chunk, 'the chunk'));
+  }
+  _finishJson() {
+    this.#check('finish');
+    this.#finished = true;
+    return nativeModule().streamFinish(this.#id, '', '');
+  }
+  feed(chunk) { return JSON.parse(this._feedJson(chunk)); }
+  finish() { return JSON.parse(this._finishJson()); }
+  /** Frees the native reader (a FinalizationRegistry frees forgotten ones). */
+  close() {
+    if (this.#id === 0) return;
+    registry.unregister(this);
+    nativeModule().streamFree(this.#id);
+    this.#id = 0;
+  }
 }
 
 const exported = {
@@ -49,6 +98,7 @@ const exported = {
   transcriptFormats: () => catalogue().formats,
   /** Every reader note and error id: {id, kind, message}, frozen. */
   transcriptMessages: () => catalogue().messages,
+  TranscriptReader,
 };
 
 function install(exports) {

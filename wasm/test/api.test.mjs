@@ -270,7 +270,7 @@ test('ESM import and CommonJS require give the same module', async () => {
   assert.equal(esm.default, smtpspec);
   // With the issue-4 functions of reply.js (tested in reply.test.mjs).
   assert.deepEqual(Object.keys(smtpspec).sort(),
-    ['ReplyParser', 'catalogue', 'detectTranscriptFormat', 'domainToAscii', 'domainToUnicode', 'dsnCatalogue',
+    ['Linter', 'ReplyParser', 'TranscriptReader', 'catalogue', 'detectTranscriptFormat', 'domainToAscii', 'domainToUnicode', 'dsnCatalogue',
       'enhancedStatusCatalogue', 'explainDsn', 'extensionCatalogue',
       'formatEhloReply', 'formatReply', 'lint', 'lintRules',
       'parseCommand', 'parseDomain', 'parseEhloReply', 'parseEnhancedStatus', 'parseEsmtpParams', 'parseMailbox',

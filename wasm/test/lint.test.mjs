@@ -128,3 +128,85 @@ test('lint corpus: every transcript gives its .findings.json', () => {
   }
   assert.deepEqual(bad, []);
 });
+
+// ---- the streaming Linter ----------------------------------------------------------------------------
+
+function streamed(data, step, options) {
+  const lt = new smtpspec.Linter(options);
+  try {
+    for (let i = 0; i < data.length; i += step) lt.feed(data.subarray(i, i + step));
+    return lt._finishText();
+  } finally {
+    lt.close();
+  }
+}
+
+test('Linter: 7-octet chunks of every corpus file give lint()\'s output, byte for byte', () => {
+  for (const f of corpusFiles()) {
+    const data = readFileSync(join(corpus, f));
+    assert.equal(streamed(data, 7), smtpspec._lintJson(data), f);
+  }
+  const maillog = readFileSync(join(corpus, 'real/postfix-server-maillog.txt'));
+  for (const format of ['text', 'junit', 'sarif']) {
+    assert.equal(streamed(maillog, 7, { format, file: 'm.log' }), smtpspec.lint(maillog, { format, file: 'm.log' }), format);
+  }
+});
+
+test('Linter: 1-octet chunks, string chunks, and options', () => {
+  const data = readFileSync(join(cases, 'ESC-MISSING.bad.txt'));
+  assert.equal(streamed(data, 1), smtpspec._lintJson(data));
+  const opts = { select: 'ESC-*', showUndecidable: true };
+  assert.equal(streamed(data, 1, opts), smtpspec._lintJson(data, opts));
+  const lt = new smtpspec.Linter({ select: ['ESC-MISSING'] });
+  for (const part of escBad.match(/[^]{1,5}/g)) lt.feed(part);
+  const r = lt.finish();
+  assert.deepEqual(r, smtpspec.lint(escBad, { select: ['ESC-MISSING'] }));
+  assert.equal(r.rules['ESC-MISSING'], 1);
+  assert.throws(() => lt.feed('x'), /after finish/);
+  lt.close();
+  lt.close();  // twice is harmless
+  assert.throws(() => lt.finish(), /after close/);
+  assert.throws(() => new smtpspec.Linter({ select: ['NOPE'] }), TypeError);
+  assert.throws(() => new smtpspec.Linter({ bogus: 1 }), TypeError);
+  const l2 = new smtpspec.Linter();
+  assert.throws(() => l2.feed(42), TypeError);
+  l2.close();
+});
+
+test('Linter: an interleaved Postfix maillog is linted one connection per smtpd process', () => {
+  const data = readFileSync(join(cases, 'SEQ-GREETING-FIRST.good.postfix-interleaved.txt'));
+  const whole = smtpspec.lint(data);
+  assert.equal(whole.connections, 2);
+  assert.deepEqual(whole.counts, { error: 0, warning: 0, info: 0, undecidable: 0, dropped: 0 });
+  assert.equal(streamed(data, 7), smtpspec._lintJson(data));
+  // The same lines as one process: the second conversation's lines land in the first.
+  const merged = smtpspec.lint(data.toString('latin1').replaceAll('smtpd[4102]', 'smtpd[4101]'));
+  assert.ok(merged.counts.error > 0, JSON.stringify(merged.counts));
+});
+
+test('Linter: bad input (binary junk, truncated mid-DATA) gives findings, never a crash', () => {
+  const junk = Buffer.alloc(5000);
+  for (let i = 0; i < junk.length; ++i) junk[i] = (i * 7919 + 13) & 0xff;
+  const truncated = Buffer.from('S: 220 mx\r\nC: EHLO a\r\nS: 250 mx\r\nC: MAIL FROM:<a@b>\r\nS: 250 ok\r\n'
+    + 'C: RCPT TO:<c@d>\r\nS: 250 ok\r\nC: DATA\r\nS: 354 go\r\nC: Subject: half');
+  for (const data of [junk, truncated, Buffer.from('\x00\xff\r\r\n\n'), Buffer.alloc(0)]) {
+    for (const step of [1, 7, 4096]) {
+      const out = streamed(data, step);
+      assert.equal(out, smtpspec._lintJson(data));
+      assert.deepEqual(Object.keys(JSON.parse(out).counts), ['error', 'warning', 'info', 'undecidable', 'dropped']);
+    }
+  }
+});
+
+test('Linter: a large input fed in chunks stays bounded (nothing accumulates in the binding)', () => {
+  const session = readFileSync(join(cases, 'ESC-MISSING.good.txt'), 'utf8');
+  const chunk = Buffer.from(session.repeat(200));  // ~100 KB per feed, each a whole session
+  const lt = new smtpspec.Linter({ select: ['ESC-*'] });
+  const before = process.memoryUsage().arrayBuffers + process.memoryUsage().heapUsed;
+  for (let i = 0; i < 200; ++i) lt.feed(chunk);  // ~20 MB in all
+  const r = lt.finish();
+  lt.close();
+  assert.equal(r.format, 'rfc');
+  const grown = process.memoryUsage().arrayBuffers + process.memoryUsage().heapUsed - before;
+  assert.ok(grown < 16 * 1024 * 1024, `grew ${grown} octets`);
+});

@@ -14,11 +14,14 @@ import { packageDir } from './helpers.mjs';
 // Measured 2026-12-06 with the server session (issue 6: session, DATA reader, PROXY parser and
 // smtpspec/server; the session and its binding are +235,353 octets raw, +83,494 gzip'd):
 // smtpspec_wasm.js 1,838,140 (581,812 gzip'd), tarball 630,747, unpacked 2,018,179; ~15% headroom.
+// Measured 2026-12-06 with the linter (issue 7: twelve transcript readers, 113 rules and their
+// catalogue with quotes, the four writers, the streaming Linter/TranscriptReader, the reference
+// server): smtpspec_wasm.js 2,086,372 (672,307 gzip'd), tarball 727,149, unpacked 2,287,465; ~10%.
 const budget = {
-  moduleRaw: 2_100_000,   // smtpspec_wasm.js: the loader with the .wasm embedded as base64
-  moduleGzip: 670_000,
-  tarball: 725_000,       // what `npm pack` writes (gzip'd tar)
-  unpacked: 2_320_000,    // what `npm install` puts on disk
+  moduleRaw: 2_300_000,   // smtpspec_wasm.js: the loader with the .wasm embedded as base64
+  moduleGzip: 740_000,
+  tarball: 800_000,       // what `npm pack` writes (gzip'd tar)
+  unpacked: 2_520_000,    // what `npm install` puts on disk
 };
 
 test('smtpspec_wasm.js stays within its size budget', () => {

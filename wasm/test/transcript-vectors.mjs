@@ -15,7 +15,7 @@ function inputOf(v) {
 function optionsOf(v) {
   const o = { ...(v.options ?? {}) };
   for (const k of Object.keys(o)) {
-    if (!['max_line', 'max_messages'].includes(k)) throw new Error(`unknown transcript option ${k}`);
+    if (!['max_line', 'max_messages', 'max_held'].includes(k)) throw new Error(`unknown transcript option ${k}`);
   }
   if (v.format !== undefined) o.format = v.format;
   return o;

@@ -73,8 +73,18 @@ export function lint(text: string | Uint8Array | ArrayBuffer, options?: LintOpti
 export function lint(text: string | Uint8Array | ArrayBuffer, options: LintOptions & { format: "text" | "junit" | "sarif" }): string;
 /** Every lint rule, in catalogue order, frozen. */
 export function lintRules(): readonly LintRule[];
+/**
+ * The streaming linter: feed() chunks of a transcript (any split), finish() returns what lint() returns
+ * for the whole input; memory stays bounded however long the input is. close() frees the native linter.
+ */
+export class Linter<F extends "json" | "text" | "junit" | "sarif" = "json"> {
+  constructor(options?: LintOptions & { format?: F });
+  feed(chunk: string | Uint8Array | ArrayBuffer): void;
+  finish(): F extends "json" ? LintReport : string;
+  close(): void;
+}
 `;
-  const names = ['lint', 'lintRules'];
+  const names = ['lint', 'lintRules', 'Linter'];
   const missing = names.filter((n) => !(n in smtpspec));
   if (missing.length) throw new Error(`gen-dts-lint: declared functions missing from the module: ${missing}`);
   return { decl, names };

@@ -54,6 +54,8 @@ export interface TranscriptOptions {
   format?: TranscriptFormat | null;
   max_line?: number;
   max_messages?: number;
+  /** postfix_debug: octets of other processes' lines held back (default 16 MiB). */
+  max_held?: number;
 }
 export interface TranscriptFormatInfo {
   name: TranscriptFormat;
@@ -70,8 +72,19 @@ export function detectTranscriptFormat(text: string | Uint8Array | ArrayBuffer):
 export function transcriptFormats(): readonly TranscriptFormatInfo[];
 /** Every reader note and error id, frozen. */
 export function transcriptMessages(): readonly { id: TranscriptMessageId; kind: "note" | "error"; message: string }[];
+/**
+ * The streaming reader: each feed() returns what was read since the last call (format, detection,
+ * lines and octets so far); finish() ends the input and returns the rest. The events, notes and
+ * errors of every answer, concatenated, are readTranscript()'s. close() frees the native reader.
+ */
+export class TranscriptReader {
+  constructor(options?: TranscriptOptions);
+  feed(chunk: string | Uint8Array | ArrayBuffer): Transcript;
+  finish(): Transcript;
+  close(): void;
+}
 `;
-  const names = ['readTranscript', 'detectTranscriptFormat', 'transcriptFormats', 'transcriptMessages'];
+  const names = ['readTranscript', 'detectTranscriptFormat', 'transcriptFormats', 'transcriptMessages', 'TranscriptReader'];
   const missing = names.filter((n) => !(n in smtpspec));
   if (missing.length) throw new Error(`gen-dts-transcript: declared functions missing from the module: ${missing}`);
   return { decl, names };
