@@ -38,6 +38,16 @@ std::optional<tr::format> format_of(const py::object& f) {
   return id;
 }
 
+tr::options options_of(const py::object& format, std::size_t max_line, std::size_t max_messages,
+                       std::size_t max_held) {
+  tr::options o;
+  o.fmt = format_of(format);
+  o.max_line = max_line;
+  o.max_messages = max_messages;
+  o.max_held = max_held;
+  return o;
+}
+
 }  // namespace
 
 void bind_transcript(py::module_& m) {
@@ -45,11 +55,7 @@ void bind_transcript(py::module_& m) {
       "_transcript_read_json",
       [](const py::object& data, const py::object& format, std::size_t max_line, std::size_t max_messages,
          std::size_t max_held) {
-        tr::options o;
-        o.fmt = format_of(format);
-        o.max_line = max_line;
-        o.max_messages = max_messages;
-        o.max_held = max_held;
+        const auto o = options_of(format, max_line, max_messages, max_held);
         const std::string text = octets_of(data);
         std::string json;
         {
@@ -64,12 +70,7 @@ void bind_transcript(py::module_& m) {
   py::class_<tr::reader>(m, "_TranscriptReader")
       .def(py::init([](const py::object& format, std::size_t max_line, std::size_t max_messages,
                        std::size_t max_held) {
-             tr::options o;
-             o.fmt = format_of(format);
-             o.max_line = max_line;
-             o.max_messages = max_messages;
-             o.max_held = max_held;
-             return std::make_unique<tr::reader>(o);
+             return std::make_unique<tr::reader>(options_of(format, max_line, max_messages, max_held));
            }),
            py::arg("format"), py::arg("max_line"), py::arg("max_messages"), py::arg("max_held"))
       .def("feed",

@@ -93,8 +93,8 @@ void reference_server::excerpt() {
   flush();
   if (!s_ || !hook_ || hook_->hook != hook::connect) return;
   // The transcript starts after the greeting: greet, and bring the session past an EHLO that offered
-  // everything. Its state before the excerpt is unknown, so its "out of sequence" refusals are not
-  // judged (judged() is false) until the recorded server's own EHLO reply restarts it.
+  // everything. Its state before the excerpt is unknown, so its replies carry `excerpt` (its "out of
+  // sequence" refusals are not judged) until the recorded server's own EHLO reply restarts it.
   reply r;
   respond(r, 220);
   replies_.clear();

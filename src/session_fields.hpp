@@ -10,6 +10,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "json_escape.hpp"
 #include "smtpspec/session.hpp"
 
 namespace smtpspec::bindings {
@@ -124,16 +125,10 @@ std::optional<E> enum_from_name(std::string_view name) {
   return std::nullopt;
 }
 
-// ---- JSON of the defaults (ASCII only: every default is) -----------------------------------------
+// ---- JSON of the defaults -----------------------------------------------------------------------
 
-inline void json_string(std::string& out, std::string_view s) {
-  out += '"';
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  out += '"';
-}
+// The library's one JSON string writer (json_escape.hpp).
+inline void json_string(std::string& out, std::string_view s) { detail::append_json_text(out, s); }
 
 struct json_field_writer {
   std::string& out;
