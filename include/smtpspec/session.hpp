@@ -113,6 +113,7 @@ struct session_limits {
   std::uint32_t command_timeout = 300;    // seconds (RFC 5321 §4.5.3.2.7), enforced by the host
   std::uint32_t data_timeout = 180;       // seconds per DATA block (§4.5.3.2.5 … .6: 3 and 10 min)
   std::uint32_t min_data_rate = 500;      // octets/s during DATA (Postfix smtpd_min_data_rate); 0: off
+                                          // (data_timeout between two reads). Enforced by the host.
 };
 
 struct session_config {

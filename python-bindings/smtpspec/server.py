@@ -303,6 +303,11 @@ def _peer_of(writer):
     return {"remote_address": remote, "remote_port": rport, "local_address": local, "local_port": lport}
 
 
+def _earlier(a, b):
+    """The earlier of two deadlines, None being none."""
+    return b if a is None else a if b is None else min(a, b)
+
+
 class _Served:
     """One client connection: reads, feeds, answers hooks (awaiting them), writes."""
 
@@ -318,6 +323,7 @@ class _Served:
         self.message_end = "queue" if "queue" in hooks else "data_post"
         self.collect = "queue" in hooks or "data_post" in hooks
         self.piece = max(512, self.session.config["limits"]["input_buffer"] // 2)
+        self.replied = False  # output went out since the last read: progress, a new command deadline
 
     async def call(self, ev):
         fn = self.hooks.get(ev.hook)
@@ -369,23 +375,56 @@ class _Served:
     async def flush(self):
         out = self.session.take_output()
         if out:
+            self.replied = True
             self.writer.write(out)
             await self.writer.drain()
 
     async def run(self):
         s = self.session
+        limits = s.config["limits"]
+        rate, data_timeout = limits["min_data_rate"], limits["data_timeout"]
+        clock = asyncio.get_running_loop().time
+        # Deadlines as `smtpspec serve` keeps them (loop clock; None: none, as for a timeout of 0).
+        in_command = in_data = False
+        cmd_deadline = data_deadline = None
         try:
             await self.handle(s.start())
             while not s.closed:
+                now = clock()
                 t = s.timeout_seconds
+                expiry = now + t if t > 0 else None
+                in_body = s.state in ("data", "bdat")
+                if in_body and rate > 0:
+                    # Postfix smtpd_min_data_rate: data_timeout from the start of the data, plus
+                    # credit for each octet read (below).
+                    if not in_data:
+                        in_data = True
+                        data_deadline = now + data_timeout
+                    expiry = _earlier(expiry, data_deadline)
+                    in_command = False
+                elif in_body:
+                    in_data = in_command = False  # min_data_rate 0: data_timeout between reads
+                else:
+                    in_data = False
+                    # A command (or SASL line) must be complete within the timeout of when the last
+                    # reply went out, however it trickles in (slowloris); only a reply starts a new one.
+                    if not in_command or self.replied:
+                        cmd_deadline = expiry
+                    in_command = True
+                    self.replied = False
+                    expiry = _earlier(expiry, cmd_deadline)
                 try:
-                    data = await asyncio.wait_for(self.reader.read(65536), timeout=t if t > 0 else None)
+                    wait = None if expiry is None else max(0.0, expiry - clock())
+                    data = await asyncio.wait_for(self.reader.read(65536), timeout=wait)
                 except asyncio.TimeoutError:
                     await self.handle(s.timeout())
                     break
                 if not data:
                     await self.handle(s.eof())
                     break
+                if in_data:
+                    # Each read adds len/rate seconds, but no more than one data_timeout is saved up.
+                    data_deadline = min(data_deadline + len(data) / rate, clock() + data_timeout)
                 # Fed in pieces of at most half the session's input_buffer, each after the hooks
                 # of the one before were answered: what the session holds stays within its bound.
                 for i in range(0, len(data), self.piece):

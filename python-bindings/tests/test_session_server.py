@@ -258,6 +258,88 @@ def test_timeout_closes_with_421():
             assert f.read() == b""
 
 
+@contextlib.contextmanager
+def trickling(sock, data, every):
+    """Sends data one octet every `every` seconds from a thread, until done, stopped or refused."""
+    stop = threading.Event()
+
+    def send():
+        for i in range(len(data)):
+            if stop.wait(every):
+                return
+            try:
+                sock.sendall(data[i:i + 1])
+            except OSError:  # the server closed the connection
+                return
+
+    t = threading.Thread(target=send, daemon=True)
+    t.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        t.join(10)
+
+
+def test_slowloris_command_gets_421_within_the_command_timeout():
+    # One octet every 0.5 s: each read is well within the 2 s timeout, but the command as a whole is
+    # not (an idle timeout would let the 26 octets take 13 s and answer 250).
+    with running(Example(), limits={"command_timeout": 2}) as port:
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+            f = sock.makefile("rb")
+            assert read_reply(f)[0] == 220
+            start = time.monotonic()
+            with trickling(sock, b"EHLO slow.client.example\r\n", 0.5):
+                code, lines = read_reply(f)
+                assert code == 421, lines
+                assert f.read() == b""
+                assert time.monotonic() - start < 6
+
+
+def test_data_slower_than_min_data_rate_gets_421():
+    # 1 octet / 0.3 s is far below 500 octets/s: the data deadline (2 s after the 354, plus 2 ms of
+    # credit per octet) passes though no pause reaches the 2 s data_timeout.
+    with running(Example(), limits={"data_timeout": 2, "min_data_rate": 500}) as port:
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+            f = sock.makefile("rb")
+            read_reply(f)
+            sock.sendall(b"HELO x\r\nMAIL FROM:<a@b>\r\nRCPT TO:<c@example.com>\r\nDATA\r\n")
+            assert [read_reply(f)[0] for _ in range(4)] == [250, 250, 250, 354]
+            start = time.monotonic()
+            with trickling(sock, b"Subject: slow\r\n\r\n" + b"x" * 40 + b"\r\n.\r\n", 0.3):
+                code, lines = read_reply(f)
+                assert code == 421, lines
+                assert f.read() == b""
+                assert time.monotonic() - start < 8
+
+
+def test_pauses_within_the_deadlines_deliver():
+    # Each command and the message arrive in pieces with pauses below the 2 s timeouts; the message
+    # takes 3 s in all, longer than data_timeout, but each 1,000 octets earn 2 s at 500 octets/s.
+    h = Example()
+    body = b"Subject: paced\r\n\r\n" + b"".join(b"%0998d\r\n" % i for i in range(4))
+    with running(h, limits={"command_timeout": 2, "data_timeout": 2, "min_data_rate": 500}) as port:
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+            f = sock.makefile("rb")
+            assert read_reply(f)[0] == 220
+            for command in (b"EHLO x\r\n", b"MAIL FROM:<a@b>\r\n", b"RCPT TO:<c@example.com>\r\n",
+                            b"DATA\r\n"):
+                sock.sendall(command[:4])
+                time.sleep(0.5)
+                sock.sendall(command[4:])
+                read_reply(f)
+                time.sleep(0.5)
+            data = body + b".\r\n"
+            for i in range(0, len(data), 1000):
+                if i:
+                    time.sleep(0.75)
+                sock.sendall(data[i:i + 1000])
+            assert read_reply(f)[0] == 250
+            sock.sendall(b"QUIT\r\n")
+            assert read_reply(f)[0] == 221
+    assert [m[2] for m in h.messages] == [body]
+
+
 def test_example_server_prints_each_message():
     env = dict(os.environ, PORT="0", DOMAIN="example.com", PYTHONUNBUFFERED="1")
     p = subprocess.Popen([sys.executable, str(ROOT / "examples/server/python/server.py")], env=env,

@@ -117,6 +117,21 @@ def test_slowloris_data(serve):
     assert_bounded(s, base)
 
 
+def test_data_without_min_rate_is_an_idle_timeout(serve):
+    # min_data_rate 0: RFC 5321 §4.5.3.2.5-6's timeout between blocks, not a deadline from the 354.
+    s = serve(config={"limits": {"data_timeout": 2, "min_data_rate": 0}})
+    c = greet(s.port)
+    c.ehlo()
+    c.cmd("MAIL FROM:<sender@example.org>", 250)
+    c.cmd("RCPT TO:<rcpt@example.org>", 250)
+    c.cmd("DATA", 354)
+    for i in range(4):  # 4 s in all, never 2 s idle
+        c.send(b"Subject: slow but steady\r\n" if i == 0 else b"line %d\r\n" % i)
+        time.sleep(1.0)
+    c.cmd(".", 250)
+    c.cmd("QUIT", 221)
+
+
 def test_10mb_command_line(serve):
     s = serve()
     base = warm(s)

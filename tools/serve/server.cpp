@@ -493,6 +493,10 @@ class connection : public std::enable_shared_from_this<connection> {
       }
       expiry = std::min(expiry, data_deadline_);
       in_command_ = false;
+    } else if (st == session_state::data || st == session_state::bdat) {
+      // No minimum rate: RFC 5321 §4.5.3.2.5-6's timeout between two blocks of data (expiry as is).
+      in_data_ = false;
+      in_command_ = false;
     } else {
       in_data_ = false;
       // A command (or SASL line) must be complete within the timeout of when the last reply went

@@ -387,23 +387,64 @@ function connection(raw, { hooks, config, secureContext, log, wantsMessage, mess
     log,
   };
 
+  // Deadlines, as `smtpspec serve` keeps them. A command (or SASL line) must be complete within
+  // timeoutSeconds of the last reply however it trickles in (slowloris): only a reply, i.e. progress,
+  // starts a new one. In DATA/BDAT with limits.min_data_rate (Postfix smtpd_min_data_rate) the deadline
+  // starts data_timeout ahead and each read adds n / min_data_rate seconds, never more than one
+  // data_timeout ahead. No deadline runs while a hook is pending: the host's time is not the client's.
+  const limits = session.config.limits;
+  let timer = null;
+  let deadline = Infinity;  // performance.now() milliseconds
+  let inData = false;
+  let replied = true;       // a reply went out since the command deadline was set
+  function arm() {
+    clearTimeout(timer);
+    timer = null;
+    if (done || pendingHooks > 0) return;
+    const now = performance.now();
+    const st = session.state;
+    if ((st === 'data' || st === 'bdat') && limits.min_data_rate > 0) {
+      if (!inData) deadline = now + limits.data_timeout * 1000;
+      inData = true;
+    } else if (st === 'data' || st === 'bdat') {
+      // No minimum rate: RFC 5321 §4.5.3.2.5-6's timeout between two blocks of data.
+      const t = session.timeoutSeconds;
+      deadline = t > 0 ? now + t * 1000 : Infinity;
+      inData = true;
+    } else {
+      if (inData || replied) {
+        const t = session.timeoutSeconds;
+        deadline = t > 0 ? now + t * 1000 : Infinity;
+      }
+      inData = false;
+      replied = false;
+    }
+    if (deadline !== Infinity) timer = setTimeout(onTimeout, Math.max(0, deadline - now));
+  }
+  function credit(n) {
+    if (!inData || limits.min_data_rate === 0) return;
+    const now = performance.now();
+    deadline = Math.min(deadline + (n * 1000) / limits.min_data_rate, now + limits.data_timeout * 1000);
+  }
+
   const finish = () => {
     if (done) return;
     done = true;
+    clearTimeout(timer);
     session.close();
   };
 
   function flush() {
     if (done) return;
     const out = session.takeOutput();
+    if (out.length > 0) replied = true;
     if (out.length > 0 && !socket.destroyed) socket.write(out);
     if (session.closed) {
       socket.end();
       finish();
       return;
     }
-    const t = session.timeoutSeconds;
-    socket.setTimeout(t > 0 ? t * 1000 : 0);
+    arm();
   }
 
   // A client that does not read its replies is not read from either (writableNeedDrain).
@@ -511,7 +552,6 @@ function connection(raw, { hooks, config, secureContext, log, wantsMessage, mess
     });
     secure.on('end', onEnd);
     secure.on('drain', pump);
-    secure.on('timeout', onTimeout);
   }
 
   function handle(events) {
@@ -543,6 +583,7 @@ function connection(raw, { hooks, config, secureContext, log, wantsMessage, mess
 
   function onData(bytes) {
     if (done) return;
+    credit(bytes.length);
     backlog = backlog === null ? bytes : Buffer.concat([backlog, bytes]);
     pump();
   }
@@ -561,7 +602,6 @@ function connection(raw, { hooks, config, secureContext, log, wantsMessage, mess
   raw.on('data', onData);
   raw.on('drain', pump);
   raw.on('end', onEnd);
-  raw.on('timeout', onTimeout);
   raw.on('error', (e) => {
     if (done) return;
     log(`connection ${conn.remoteAddress}:${conn.remotePort}: ${e.message}`);

@@ -323,6 +323,81 @@ test('the session timeout closes an idle client with 421', async () => {
   });
 });
 
+// Sends `bytes` one octet every `ms` until the socket closes; resolves with the seconds it took.
+function trickle(c, bytes, ms) {
+  const start = performance.now();
+  return new Promise((resolve) => {
+    let i = 0;
+    const t = setInterval(() => {
+      if (c.socket.destroyed || c.socket.writableEnded || i >= bytes.length) {
+        clearInterval(t);
+        return;
+      }
+      c.socket.write(bytes.subarray(i, i + 1));
+      i += 1;
+    }, ms);
+    c.closed().then(() => {
+      clearInterval(t);
+      resolve((performance.now() - start) / 1000);
+    });
+  });
+}
+
+test('slowloris: a command trickled in is cut off command_timeout after the last reply', async () => {
+  await withServer({ hooks: {}, session: { limits: { commandTimeout: 2 } } }, async (port) => {
+    const c = await Client.connect(port);
+    await c.reply();
+    // 28 octets at 0.25 s each would take 7 s; every octet arrives well within the idle time.
+    try {
+      const took = trickle(c, Buffer.from('EHLO slow.client.example.org\r\n'), 250);
+      const r = await c.reply();
+      assert.equal(r?.code, 421);
+      assert.ok((await took) < 4, `cut off after ${await took} s`);
+    } finally {
+      c.socket.destroy();  // a failing server would otherwise keep the test waiting
+    }
+  });
+});
+
+test('min_data_rate: a message trickled slower than the minimum rate is cut off', async () => {
+  const hooks = { rcpt: () => 'OK', queue: () => 'OK' };
+  const limits = { dataTimeout: 2, minDataRate: 500 };
+  await withServer({ hooks, session: { limits } }, async (port) => {
+    const c = await Client.connect(port);
+    await c.reply();
+    await c.cmd('HELO x');
+    await c.cmd('MAIL FROM:<a@b>');
+    await c.cmd('RCPT TO:<c@d>');
+    assert.equal((await c.cmd('DATA')).code, 354);
+    try {
+      const took = trickle(c, Buffer.from('Subject: slow\r\n\r\n' + 'x'.repeat(200) + '\r\n.\r\n'), 200);
+      const r = await c.reply();
+      assert.equal(r?.code, 421);
+      assert.ok((await took) < 5, `cut off after ${await took} s`);
+    } finally {
+      c.socket.destroy();
+    }
+  });
+  // Fast enough: the same limits let a message sent in pauses shorter than the timeout through.
+  let queued = 0;
+  await withServer({ hooks: { rcpt: () => 'OK', queue: () => { queued += 1; return 'OK'; } }, session: { limits } },
+    async (port) => {
+      const c = await Client.connect(port);
+      await c.reply();
+      await c.cmd('HELO x');
+      await c.cmd('MAIL FROM:<a@b>');
+      await c.cmd('RCPT TO:<c@d>');
+      await c.cmd('DATA');
+      for (let i = 0; i < 4; ++i) {
+        c.send(`${'y'.repeat(2000)}\r\n`);
+        await new Promise((r) => setTimeout(r, 400));
+      }
+      assert.equal((await c.cmd('.')).code, 250);
+      await c.cmd('QUIT');
+    });
+  assert.equal(queued, 1);
+});
+
 test('examples/server/node: accepts mail for its domain and prints each message', async () => {
   // The example requires 'smtpspec/server': give it the built package under that name.
   const modules = join(mkdtempSync(join(tmpdir(), 'smtpspec-example-')), 'node_modules');
