@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "../src/session_fields.hpp"
@@ -235,69 +236,55 @@ py::list params_out(const std::vector<smtpspec::session_param>& ps) {
   return l;
 }
 
+// A dict from the session_fields.hpp field lists (visit_connection, visit_transaction, …).
+struct dict_out {
+  py::dict& d;
+  void operator()(const char* k, const std::string& v) { d[k] = make_str(v); }
+  void operator()(const char* k, bool v) { d[k] = v; }
+  template <class I>
+    requires std::is_integral_v<I>
+  void operator()(const char* k, I v) { d[k] = v; }
+  void operator()(const char* k, const std::optional<std::string>& v) { d[k] = opt(v); }
+  void operator()(const char* k, const std::optional<std::uint64_t>& v) {
+    d[k] = v ? py::object(py::int_(*v)) : py::object(py::none());
+  }
+  void operator()(const char* k, const std::map<std::string, std::string>& v) { d[k] = str_map(v); }
+  void operator()(const char* k, const std::vector<smtpspec::session_param>& v) { d[k] = params_out(v); }
+  void operator()(const char* k, const std::vector<std::pair<std::uint8_t, std::string>>& v) {
+    py::list tlvs;
+    for (const auto& [type, value] : v) tlvs.append(py::make_tuple(type, py::bytes(value)));
+    d[k] = tlvs;
+  }
+  void operator()(const char* k, const std::optional<smtpspec::proxy_header>& v) {
+    if (!v) {
+      d[k] = py::none();
+      return;
+    }
+    py::dict h;
+    sb::visit_proxy_header(*v, dict_out{h});
+    d[k] = h;
+  }
+  void operator()(const char* k, const std::vector<smtpspec::recipient>& v) {
+    py::list rs;
+    for (const auto& r : v) {
+      py::dict x;
+      sb::visit_recipient(r, dict_out{x});
+      rs.append(x);
+    }
+    d[k] = rs;
+  }
+};
+
 py::dict connection_out(const smtpspec::connection_info& c) {
   py::dict d;
-  d["remote_address"] = make_str(c.remote_address);
-  d["local_address"] = make_str(c.local_address);
-  d["remote_port"] = c.remote_port;
-  d["local_port"] = c.local_port;
-  d["remote_name"] = make_str(c.remote_name);
-  d["helo"] = make_str(c.helo);
-  d["esmtp"] = c.esmtp;
-  d["tls"] = c.tls;
-  d["tls_cipher"] = make_str(c.tls_cipher);
-  d["authenticated_user"] = opt(c.authenticated_user);
-  if (c.proxy) {
-    const auto& p = *c.proxy;
-    py::dict h;
-    h["version"] = p.version;
-    h["local"] = p.local;
-    h["family"] = make_str(p.family);
-    h["source_address"] = make_str(p.source_address);
-    h["destination_address"] = make_str(p.destination_address);
-    h["source_port"] = p.source_port;
-    h["destination_port"] = p.destination_port;
-    py::list tlvs;
-    for (const auto& [type, value] : p.tlvs) tlvs.append(py::make_tuple(type, py::bytes(value)));
-    h["tlvs"] = tlvs;
-    d["proxy"] = h;
-  } else {
-    d["proxy"] = py::none();
-  }
-  d["xclient"] = str_map(c.xclient);
-  d["xforward"] = str_map(c.xforward);
-  d["transactions"] = c.transactions;
-  d["errors"] = c.errors;
-  d["unknown_commands"] = c.unknown_commands;
-  d["auth_failures"] = c.auth_failures;
-  d["notes"] = str_map(c.notes);
+  sb::visit_connection(c, dict_out{d});
   return d;
 }
 
 py::object transaction_out(const smtpspec::transaction* t) {
   if (!t) return py::none();
   py::dict d;
-  d["mail_from"] = make_str(t->mail_from);
-  d["params"] = params_out(t->params);
-  d["declared_size"] = t->declared_size ? py::object(py::int_(*t->declared_size)) : py::object(py::none());
-  d["body"] = make_str(t->body);
-  d["smtputf8"] = t->smtputf8;
-  d["requiretls"] = t->requiretls;
-  d["ret"] = opt(t->ret);
-  d["envid"] = opt(t->envid);
-  py::list rs;
-  for (const auto& r : t->recipients) {
-    py::dict x;
-    x["address"] = make_str(r.address);
-    x["params"] = params_out(r.params);
-    x["notify"] = opt(r.notify);
-    x["orcpt"] = opt(r.orcpt);
-    rs.append(x);
-  }
-  d["recipients"] = rs;
-  d["message_size"] = t->message_size;
-  d["id"] = t->id;
-  d["notes"] = str_map(t->notes);
+  sb::visit_transaction(*t, dict_out{d});
   return d;
 }
 

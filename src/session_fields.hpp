@@ -68,6 +68,63 @@ void visit_config(C& c, V&& v) {
   v("hooks", c.hooks);
 }
 
+// What a host reads back: connection_info (with its PROXY header) and the transaction with its
+// recipients, each field in declaration order; the JS and Python surfaces build their objects from these.
+template <class P, class V>
+void visit_proxy_header(P& p, V&& v) {
+  v("version", p.version);
+  v("local", p.local);
+  v("family", p.family);
+  v("source_address", p.source_address);
+  v("destination_address", p.destination_address);
+  v("source_port", p.source_port);
+  v("destination_port", p.destination_port);
+  v("tlvs", p.tlvs);
+}
+template <class C, class V>
+void visit_connection(C& c, V&& v) {
+  v("remote_address", c.remote_address);
+  v("local_address", c.local_address);
+  v("remote_port", c.remote_port);
+  v("local_port", c.local_port);
+  v("remote_name", c.remote_name);
+  v("helo", c.helo);
+  v("esmtp", c.esmtp);
+  v("tls", c.tls);
+  v("tls_cipher", c.tls_cipher);
+  v("authenticated_user", c.authenticated_user);
+  v("proxy", c.proxy);
+  v("xclient", c.xclient);
+  v("xforward", c.xforward);
+  v("transactions", c.transactions);
+  v("errors", c.errors);
+  v("unknown_commands", c.unknown_commands);
+  v("auth_failures", c.auth_failures);
+  v("notes", c.notes);
+}
+template <class R, class V>
+void visit_recipient(R& r, V&& v) {
+  v("address", r.address);
+  v("params", r.params);
+  v("notify", r.notify);
+  v("orcpt", r.orcpt);
+}
+template <class T, class V>
+void visit_transaction(T& t, V&& v) {
+  v("mail_from", t.mail_from);
+  v("params", t.params);
+  v("declared_size", t.declared_size);
+  v("body", t.body);
+  v("smtputf8", t.smtputf8);
+  v("requiretls", t.requiretls);
+  v("ret", t.ret);
+  v("envid", t.envid);
+  v("recipients", t.recipients);
+  v("message_size", t.message_size);
+  v("id", t.id);
+  v("notes", t.notes);
+}
+
 // The peer (connection_info) fields a host sets before start().
 template <class P, class V>
 void visit_peer(P& p, V&& v) {

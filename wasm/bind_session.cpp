@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <unordered_map>
 #include <vector>
 
@@ -175,50 +176,55 @@ val params_out(const std::vector<smtpspec::session_param>& ps) {
   return a;
 }
 
-val session_connection(int id) {
-  auto* s = sessions().get(id);
-  if (!s) return val::null();
-  const auto& c = s->connection();
-  val o = val::object();
-  o.set("remote_address", c.remote_address);
-  o.set("local_address", c.local_address);
-  o.set("remote_port", c.remote_port);
-  o.set("local_port", c.local_port);
-  o.set("remote_name", c.remote_name);
-  o.set("helo", c.helo);
-  o.set("esmtp", c.esmtp);
-  o.set("tls", c.tls);
-  o.set("tls_cipher", c.tls_cipher);
-  o.set("authenticated_user", opt_string(c.authenticated_user));
-  if (c.proxy) {
-    const auto& p = *c.proxy;
-    val h = val::object();
-    h.set("version", p.version);
-    h.set("local", p.local);
-    h.set("family", p.family);
-    h.set("source_address", p.source_address);
-    h.set("destination_address", p.destination_address);
-    h.set("source_port", p.source_port);
-    h.set("destination_port", p.destination_port);
+// An object from the session_fields.hpp field lists (visit_connection, visit_transaction, …).
+struct object_out {
+  val& o;
+  void operator()(const char* k, const std::string& v) { o.set(k, v); }
+  void operator()(const char* k, bool v) { o.set(k, v); }
+  template <class I>
+    requires std::is_integral_v<I>
+  void operator()(const char* k, I v) { o.set(k, static_cast<double>(v)); }
+  void operator()(const char* k, const std::optional<std::string>& v) { o.set(k, opt_string(v)); }
+  void operator()(const char* k, const std::optional<std::uint64_t>& v) {
+    o.set(k, v ? val(static_cast<double>(*v)) : val::null());
+  }
+  void operator()(const char* k, const std::map<std::string, std::string>& v) { o.set(k, string_map(v)); }
+  void operator()(const char* k, const std::vector<smtpspec::session_param>& v) { o.set(k, params_out(v)); }
+  void operator()(const char* k, const std::vector<std::pair<std::uint8_t, std::string>>& v) {
     val tlvs = val::array();
-    for (const auto& [type, value] : p.tlvs) {
+    for (const auto& [type, value] : v) {
       val t = val::object();
       t.set("type", type);
       t.set("value", bytes_out(value));
       tlvs.call<void>("push", t);
     }
-    h.set("tlvs", tlvs);
-    o.set("proxy", h);
-  } else {
-    o.set("proxy", val::null());
+    o.set(k, tlvs);
   }
-  o.set("xclient", string_map(c.xclient));
-  o.set("xforward", string_map(c.xforward));
-  o.set("transactions", static_cast<double>(c.transactions));
-  o.set("errors", static_cast<double>(c.errors));
-  o.set("unknown_commands", static_cast<double>(c.unknown_commands));
-  o.set("auth_failures", static_cast<double>(c.auth_failures));
-  o.set("notes", string_map(c.notes));
+  void operator()(const char* k, const std::optional<smtpspec::proxy_header>& v) {
+    if (!v) {
+      o.set(k, val::null());
+      return;
+    }
+    val h = val::object();
+    sb::visit_proxy_header(*v, object_out{h});
+    o.set(k, h);
+  }
+  void operator()(const char* k, const std::vector<smtpspec::recipient>& v) {
+    val rs = val::array();
+    for (const auto& r : v) {
+      val x = val::object();
+      sb::visit_recipient(r, object_out{x});
+      rs.call<void>("push", x);
+    }
+    o.set(k, rs);
+  }
+};
+
+val session_connection(int id) {
+  auto* s = sessions().get(id);
+  if (!s) return val::null();
+  val o = val::object();
+  sb::visit_connection(s->connection(), object_out{o});
   return o;
 }
 
@@ -227,27 +233,7 @@ val session_transaction(int id) {
   const smtpspec::transaction* t = s ? std::as_const(*s).transaction() : nullptr;
   if (!t) return val::null();
   val o = val::object();
-  o.set("mail_from", t->mail_from);
-  o.set("params", params_out(t->params));
-  o.set("declared_size", t->declared_size ? val(static_cast<double>(*t->declared_size)) : val::null());
-  o.set("body", t->body);
-  o.set("smtputf8", t->smtputf8);
-  o.set("requiretls", t->requiretls);
-  o.set("ret", opt_string(t->ret));
-  o.set("envid", opt_string(t->envid));
-  val rs = val::array();
-  for (const auto& r : t->recipients) {
-    val x = val::object();
-    x.set("address", r.address);
-    x.set("params", params_out(r.params));
-    x.set("notify", opt_string(r.notify));
-    x.set("orcpt", opt_string(r.orcpt));
-    rs.call<void>("push", x);
-  }
-  o.set("recipients", rs);
-  o.set("message_size", static_cast<double>(t->message_size));
-  o.set("id", static_cast<double>(t->id));
-  o.set("notes", string_map(t->notes));
+  sb::visit_transaction(*t, object_out{o});
   return o;
 }
 

@@ -50,7 +50,7 @@ inline std::optional<lint_outcome> run(const json& v, std::string& err) {
   namespace l = smtpspec::lint;
   std::optional<std::string> in;
   if (v.contains("input_hex") && v["input_hex"].is_string())
-    in = smtpspec_transcript_vectors::unhex(v["input_hex"].get<std::string>());
+    in = smtpspec_test::from_hex(v["input_hex"].get<std::string>());
   else if (v.contains("input") && v["input"].is_string())
     in = v["input"].get<std::string>();
   if (!in) {

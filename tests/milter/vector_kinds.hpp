@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "../support/hex.hpp"
 #include "smtpspec/milter.hpp"
 
 namespace smtpspec_milter_vectors {
@@ -18,21 +19,7 @@ using json = nlohmann::json;
 
 inline bool is_milter_kind(const std::string& kind) { return kind == "milter_decode"; }
 
-inline std::optional<std::string> unhex(const std::string& hex) {
-  if (hex.size() % 2 != 0) return std::nullopt;
-  std::string out;
-  for (std::size_t i = 0; i < hex.size(); i += 2) {
-    int v = 0;
-    for (int k = 0; k < 2; ++k) {
-      const char c = hex[i + static_cast<std::size_t>(k)];
-      const int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-      if (d < 0) return std::nullopt;
-      v = v * 16 + d;
-    }
-    out.push_back(static_cast<char>(v));
-  }
-  return out;
-}
+using smtpspec_test::from_hex;  // tests/support/hex.hpp
 
 struct milter_outcome {
   std::string json_text;
@@ -41,7 +28,7 @@ struct milter_outcome {
 
 inline std::optional<milter_outcome> run(const json& v, std::string& err) {
   namespace m = smtpspec::milter;
-  const auto in = v.contains("input_hex") && v["input_hex"].is_string() ? unhex(v["input_hex"].get<std::string>())
+  const auto in = v.contains("input_hex") && v["input_hex"].is_string() ? from_hex(v["input_hex"].get<std::string>())
                                                                          : std::nullopt;
   if (!in) {
     err = "milter vectors need input_hex";

@@ -11,28 +11,14 @@
 #include <string>
 #include <vector>
 
+#include "../support/hex.hpp"
 #include "smtpspec/smtpspec.hpp"
 
 namespace smtpspec_issue4 {
 
 using json = nlohmann::json;
 
-inline std::optional<std::string> from_hex(const std::string& hex) {
-  if (hex.size() % 2 != 0) return std::nullopt;
-  const auto nib = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  std::string out;
-  for (std::size_t i = 0; i < hex.size(); i += 2) {
-    const int hi = nib(hex[i]), lo = nib(hex[i + 1]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    out.push_back(static_cast<char>(hi * 16 + lo));
-  }
-  return out;
-}
+using smtpspec_test::from_hex;  // tests/support/hex.hpp
 
 inline bool is_issue4_kind(const std::string& kind) {
   return kind == "enhanced_status" || kind == "reply" || kind == "format_reply" || kind == "ehlo";

@@ -21,6 +21,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "../support/hex.hpp"
 #include "smtpspec/session.hpp"
 #include "../../src/json_escape.hpp"     // the canonical JSON string writer (white-box)
 #include "../../src/session_fields.hpp"  // the session_config field table (white-box)
@@ -31,21 +32,7 @@ using json = nlohmann::json;
 
 inline bool is_session_kind(const std::string& kind) { return kind == "session"; }
 
-inline std::optional<std::string> from_hex(const std::string& hex) {
-  if (hex.size() % 2 != 0) return std::nullopt;
-  std::string out;
-  for (std::size_t i = 0; i < hex.size(); i += 2) {
-    int v = 0;
-    for (int k = 0; k < 2; ++k) {
-      const char c = hex[i + static_cast<std::size_t>(k)];
-      const int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-      if (d < 0) return std::nullopt;
-      v = v * 16 + d;
-    }
-    out.push_back(static_cast<char>(v));
-  }
-  return out;
-}
+using smtpspec_test::from_hex;  // tests/support/hex.hpp
 
 namespace sb = smtpspec::bindings;
 

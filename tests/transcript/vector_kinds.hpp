@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "../support/hex.hpp"
 #include "smtpspec/transcript.hpp"
 
 namespace smtpspec_transcript_vectors {
@@ -22,26 +23,12 @@ struct transcript_outcome {
   std::string invariant;
 };
 
-inline std::optional<std::string> unhex(const std::string& hex) {
-  if (hex.size() % 2 != 0) return std::nullopt;
-  std::string out;
-  for (std::size_t i = 0; i < hex.size(); i += 2) {
-    int v = 0;
-    for (std::size_t k = 0; k < 2; ++k) {
-      const char c = hex[i + k];
-      const int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-      if (d < 0) return std::nullopt;
-      v = v * 16 + d;
-    }
-    out.push_back(static_cast<char>(v));
-  }
-  return out;
-}
+using smtpspec_test::from_hex;  // tests/support/hex.hpp
 
 inline std::optional<transcript_outcome> run(const json& v, std::string& err) {
   namespace t = smtpspec::transcript;
   std::optional<std::string> in;
-  if (v.contains("input_hex") && v["input_hex"].is_string()) in = unhex(v["input_hex"].get<std::string>());
+  if (v.contains("input_hex") && v["input_hex"].is_string()) in = from_hex(v["input_hex"].get<std::string>());
   else if (v.contains("input") && v["input"].is_string()) in = v["input"].get<std::string>();
   if (!in) {
     err = "transcript vectors need input or input_hex";
