@@ -25,9 +25,23 @@ RULES = [
     "PIPE-UNADVERTISED", "PIPE-DATA-LAST", "PARAM-DUPLICATE", "PARAM-UNADVERTISED", "DSN-RET-SYNTAX",
     "AUTH-UNADVERTISED", "AUTH-TWICE", "BDAT-UNADVERTISED", "8BIT-UNDECLARED", "SEQ-GREETING-FIRST",
     "SEQ-RCPT-BEFORE-MAIL", "TLS-STARTTLS-TWICE", "SYN-VERB",
+    # Decided with the reference server (src/lint_model.hpp) and the last rule added.
+    "SEQ-MAIL-NESTED", "SEQ-RSET-250", "QUIT-221-CLOSE", "TLS-RESET-STATE", "AUTH-IN-TRANSACTION",
+    "BDAT-MIX-DATA", "RESPONSE-TEXT-ONLY-CODE",
 ]
 
 D1 = (CASES / "ESC-MISSING.good.txt").read_text(encoding="utf-8")
+
+
+# Each divergence stops the reference server until the next accepted EHLO, hence one EHLO per fault.
+server_faults = (
+    "S: 220 mx\nC: EHLO c\nS: 250-mx\nS: 250-CHUNKING\nS: 250 AUTH PLAIN\nC: RSET\nS: 252 hm\n"
+    "C: MAIL FROM:<a@c.example>\nS: 250 ok\nC: AUTH PLAIN AGJvYgBwdw==\nS: 235 ok\n"
+    "C: EHLO c\nS: 250-mx\nS: 250 CHUNKING\n"
+    "C: MAIL FROM:<a@c.example>\nS: 250 ok\nC: MAIL FROM:<a@c.example>\nS: 250 ok\n"
+    "C: EHLO c\nS: 250-mx\nS: 250 CHUNKING\nC: MAIL FROM:<a@c.example>\nS: 250 ok\n"
+    "C: RCPT TO:<b@c.example>\nS: 250 ok\nC: BDAT 5\nC: abc\nS: 250 ok\nC: DATA\nS: 354 go\nC: .\nS: 250 ok\n"
+    "C: EHLO c\nS: 250 mx\nC: QUIT\nS: 250 bye\n")
 
 
 def options_vectors():
@@ -55,6 +69,10 @@ def options_vectors():
         ("not-a-transcript", "hello world\nthis is not smtp\n", {}),
         ("truncated-reply", "S: 220 mx\nC: EHLO a\nS: 250-mx\n", {"select": ["REPLY-MISSING", "REPLY-CODE-SYNTAX"], "show_undecidable": True}),
         ("only-server-greeting", "S: 220 mx ESMTP\n", {"select": ["SEQ-GREETING-FIRST", "REPLY-UNSOLICITED"]}),
+        # Server halves decided by the reference server (src/lint_model.hpp): a nested MAIL, AUTH in a
+        # transaction, DATA after BDAT accepted; RSET and QUIT answered otherwise than 250 / 221.
+        ("server-halves-from-the-session", server_faults, {"select": [
+            "SEQ-MAIL-NESTED", "AUTH-IN-TRANSACTION", "BDAT-MIX-DATA", "SEQ-RSET-250", "QUIT-221-CLOSE"]}),
     ]
 
 
